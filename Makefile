@@ -1,0 +1,41 @@
+# The two commands: `make run` (start the registry) and `make test` (run the whole test suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SEED := $(sort $(wildcard fixtures/*.yaml))
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint seed stop-db clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+seed: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loaddata $(SEED)
+
+run: seed
+	$(BIN)/python manage.py ensure_local_curator
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+stop-db: install
+	$(BIN)/python -c "from pathlib import Path; from registry.embedded_db import stop_embedded_postgres; stop_embedded_postgres(Path('var'))"
+
+clean: stop-db
+	rm -rf var staticfiles

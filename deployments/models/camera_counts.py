@@ -1,0 +1,53 @@
+import uuid
+
+from django.db import models
+
+from deployments.choices import CameraCountKind
+from registry.choices import Confidence
+from registry.fields import FuzzyDateField
+from registry.models import CuratedModel, CuratedQuerySet
+
+
+class CameraCountManager(models.Manager.from_queryset(CuratedQuerySet)):
+    def get_by_natural_key(self, public_id):
+        return self.get(public_id=public_id)
+
+
+class CameraCount(CuratedModel):
+    """One dated observation of how many cameras a deployment has (or is meant to have).
+
+    Never overwritten: a later or conflicting figure is another observation, with its own source.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    deployment = models.ForeignKey("deployments.Deployment", on_delete=models.PROTECT, related_name="camera_counts")
+    place = models.ForeignKey(
+        "deployments.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="camera_counts"
+    )
+    as_of = FuzzyDateField(blank=False)
+    cameras = models.PositiveIntegerField()
+    locations = models.PositiveIntegerField(null=True, blank=True, help_text="Sites or locations, when given.")
+    kind = models.CharField(max_length=10, choices=CameraCountKind.choices)
+    phase = models.CharField(max_length=100, blank=True)
+    source = models.ForeignKey("registry.Source", on_delete=models.PROTECT, related_name="camera_counts")
+    locator = models.CharField(max_length=255, blank=True)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.REPORTED)
+    notes = models.TextField(blank=True)
+
+    objects = CameraCountManager()
+
+    class Meta:
+        ordering = ["deployment", "as_of", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(as_of=""),
+                name="cameracount_has_date",
+                violation_error_message="A camera count is an observation at a date: give at least the year.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deployment}: {self.cameras} cameras {self.get_kind_display().lower()} ({self.as_of})"
+
+    def natural_key(self):
+        return (str(self.public_id),)

@@ -1,0 +1,96 @@
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+
+from deployments.choices import DataLocation, DeploymentStatus, GovernanceConcern, Purpose, VendorRole
+from registry.fields import FuzzyDateField
+from registry.fuzzydates import fuzzy_dates_in_order
+from registry.models import Citation, CuratedManager, CuratedModel, protect_published_slug
+
+
+class Deployment(CuratedModel):
+    """A surveillance system in operation or planned somewhere, e.g. Belgrade's "Safe Society"."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    country = models.ForeignKey("registry.Country", on_delete=models.PROTECT, related_name="deployments")
+    places = models.ManyToManyField("deployments.Place", blank=True, related_name="deployments")
+    operator = models.ForeignKey(
+        "deployments.PublicBody", on_delete=models.PROTECT, null=True, blank=True, related_name="operated_deployments"
+    )
+    status = models.CharField(max_length=16, choices=DeploymentStatus.choices)
+    started_on = FuzzyDateField()
+    ended_on = FuzzyDateField()
+    technologies = models.ManyToManyField("deployments.Technology", blank=True, related_name="deployments")
+    purposes = ArrayField(
+        models.CharField(max_length=24, choices=Purpose.choices), default=list, blank=True
+    )
+    data_location = models.CharField(max_length=12, choices=DataLocation.choices, default=DataLocation.UNKNOWN)
+    data_managed_by = models.CharField(max_length=300, blank=True, help_text="Who runs the data centre or holds the data.")
+    governance_concerns = ArrayField(
+        models.CharField(max_length=40, choices=GovernanceConcern.choices), default=list, blank=True
+    )
+    legal_frameworks = models.ManyToManyField("registry.LegalFramework", blank=True, related_name="deployments")
+    vendors = models.ManyToManyField("vendors.Vendor", through="deployments.DeploymentVendor", related_name="deployments")
+
+    objects = CuratedManager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            GinIndex(fields=["governance_concerns"], name="deployment_concerns_gin"),
+            GinIndex(fields=["purposes"], name="deployment_purposes_gin"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=fuzzy_dates_in_order("started_on", "ended_on"),
+                name="deployment_ended_after_started",
+                violation_error_message="A deployment cannot end before it starts.",
+            ),
+        ]
+        triggers = [protect_published_slug()]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class DeploymentVendorManager(models.Manager):
+    def get_by_natural_key(self, deployment_slug, vendor_slug, role):
+        return self.get(deployment__slug=deployment_slug, vendor__slug=vendor_slug, role=role)
+
+
+class DeploymentVendor(models.Model):
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="vendor_roles")
+    vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="deployment_roles")
+    role = models.CharField(max_length=20, choices=VendorRole.choices)
+    notes = models.CharField(max_length=300, blank=True)
+
+    objects = DeploymentVendorManager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "vendor role"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deployment", "vendor", "role"],
+                name="deployment_vendor_role_unique",
+                violation_error_message="This vendor already has this role in this deployment.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.vendor} as {self.get_role_display()} of {self.deployment}"
+
+    def natural_key(self):
+        return (self.deployment.slug, self.vendor.slug, self.role)
+
+
+class DeploymentCitation(Citation):
+    record = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="citations")
+
+    class Meta(Citation.Meta):
+        pass

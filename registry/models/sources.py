@@ -1,0 +1,47 @@
+from django.db import models
+
+from registry.choices import SourceKind
+from registry.fields import FuzzyDateField
+from registry.models.base import CuratedModel, CuratedManager, protect_published_slug
+
+
+class Source(CuratedModel):
+    """Where a fact comes from: an article, a report, a decision, a leak."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=500)
+    author = models.CharField(max_length=255, blank=True)
+    publisher = models.CharField(max_length=255, blank=True)
+    kind = models.CharField(max_length=24, choices=SourceKind.choices)
+    url = models.URLField(max_length=500, blank=True)
+    archived_url = models.URLField(max_length=500, blank=True)
+    doi = models.CharField("DOI", max_length=100, blank=True)
+    published_on = FuzzyDateField()
+    accessed_on = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=3, blank=True, help_text="ISO 639-1 code, e.g. en, sr, it, es.")
+    notes = models.TextField(blank=True)
+
+    objects = CuratedManager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~models.Q(url=""),
+                name="source_url_unique",
+                violation_error_message="Another source already has this URL.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(language="") | models.Q(language__regex=r"^[a-z]{2,3}$"),
+                name="source_language_is_iso_639",
+                violation_error_message="The language is an ISO 639 code in lower case, e.g. en or sr.",
+            ),
+        ]
+        triggers = [protect_published_slug()]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
