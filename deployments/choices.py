@@ -52,7 +52,10 @@ class GovernanceConcern(models.TextChoices):
     VENDOR_MANAGED_DATA = "vendor-managed-data", "Data managed by the vendor"
     NO_LEGAL_BASIS = "no-legal-basis", "No specific legal basis"
     NO_PUBLIC_TENDER = "no-public-tender", "No public tender"
-    NON_COMPLIANT_IMPACT_ASSESSMENT = "non-compliant-impact-assessment", "Impact assessment found non-compliant"
+    NON_COMPLIANT_IMPACT_ASSESSMENT = (
+        "non-compliant-impact-assessment",
+        "Impact assessment found non-compliant",
+    )
 
 
 class VendorRole(models.TextChoices):

@@ -45,7 +45,8 @@ def stop_embedded_postgres(var_dir: Path) -> None:
 
 
 def _ensure_database(server, name: str) -> None:
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")
+    # psql() takes no parameters; name is our own constant, never user input.
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")  # noqa: S608
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{name}";')
         logger.info("created embedded database %s", name)

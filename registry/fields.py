@@ -63,4 +63,4 @@ class CurrencyField(models.CharField):
 
     def db_check(self, connection):
         codes = ", ".join(f"'{code}'" for code in CURRENCY_CODES)
-        return f"(\"%(column)s\" = '' OR \"%(column)s\" IN ({codes}))" % {"column": self.column}
+        return f'("%(column)s" = \'\' OR "%(column)s" IN ({codes}))' % {"column": self.column}

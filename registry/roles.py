@@ -25,7 +25,9 @@ def ensure_curator_group() -> Group:
     permissions = Permission.objects.filter(content_type__app_label__in=CURATED_APPS).exclude(
         codename__startswith="delete_"
     ) | Permission.objects.filter(
-        content_type__app_label__in=CURATED_APPS, content_type__model__in=DELETABLE_MODELS, codename__startswith="delete_"
+        content_type__app_label__in=CURATED_APPS,
+        content_type__model__in=DELETABLE_MODELS,
+        codename__startswith="delete_",
     )
     group.permissions.set(permissions)
     return group

@@ -31,7 +31,9 @@ def _secret_key() -> str:
     if "DJANGO_SECRET_KEY" in env.ENVIRON:
         return env("DJANGO_SECRET_KEY")
     if not EMBEDDED_DATABASE and not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (required when DATABASE_URL is set and DEBUG is off).")
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY (required when DATABASE_URL is set and DEBUG is off)."
+        )
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -42,7 +44,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
-ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS") or (["127.0.0.1", "localhost"] if EMBEDDED_DATABASE or DEBUG else [])
+ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS") or (
+    ["127.0.0.1", "localhost"] if EMBEDDED_DATABASE or DEBUG else []
+)
 CSRF_TRUSTED_ORIGINS = env("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -101,7 +105,9 @@ if EMBEDDED_DATABASE:
 else:
     DATABASES = {"default": env.db_url("DATABASE_URL")}
     if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...): the registry uses one engine.")
+        raise ImproperlyConfigured(
+            "DATABASE_URL must point at PostgreSQL (postgres://...): the registry uses one engine."
+        )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Lets several test runs share one server without colliding (pytest-django creates and drops it).

@@ -4,7 +4,7 @@ from django.db import models
 
 from registry.choices import Confidence
 from registry.fields import FuzzyDateField
-from registry.models import Citation, CuratedModel, CuratedManager, protect_published_slug
+from registry.models import Citation, CuratedManager, CuratedModel, protect_published_slug
 from vendors.choices import DesignationList, Ownership
 
 

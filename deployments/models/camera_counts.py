@@ -20,13 +20,17 @@ class CameraCount(CuratedModel):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    deployment = models.ForeignKey("deployments.Deployment", on_delete=models.PROTECT, related_name="camera_counts")
+    deployment = models.ForeignKey(
+        "deployments.Deployment", on_delete=models.PROTECT, related_name="camera_counts"
+    )
     place = models.ForeignKey(
         "deployments.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="camera_counts"
     )
     as_of = FuzzyDateField(blank=False)
     cameras = models.PositiveIntegerField()
-    locations = models.PositiveIntegerField(null=True, blank=True, help_text="Sites or locations, when given.")
+    locations = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Sites or locations, when given."
+    )
     kind = models.CharField(max_length=10, choices=CameraCountKind.choices)
     phase = models.CharField(max_length=100, blank=True)
     source = models.ForeignKey("registry.Source", on_delete=models.PROTECT, related_name="camera_counts")

@@ -23,7 +23,9 @@ class Contract(CuratedModel):
         max_length=30, choices=ProcurementMethod.choices, default=ProcurementMethod.UNKNOWN
     )
     deployments = models.ManyToManyField("deployments.Deployment", blank=True, related_name="contracts")
-    vendors = models.ManyToManyField("vendors.Vendor", through="deployments.ContractParty", related_name="contracts")
+    vendors = models.ManyToManyField(
+        "vendors.Vendor", through="deployments.ContractParty", related_name="contracts"
+    )
 
     objects = CuratedManager()
 

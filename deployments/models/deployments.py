@@ -17,22 +17,32 @@ class Deployment(CuratedModel):
     country = models.ForeignKey("registry.Country", on_delete=models.PROTECT, related_name="deployments")
     places = models.ManyToManyField("deployments.Place", blank=True, related_name="deployments")
     operator = models.ForeignKey(
-        "deployments.PublicBody", on_delete=models.PROTECT, null=True, blank=True, related_name="operated_deployments"
+        "deployments.PublicBody",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="operated_deployments",
     )
     status = models.CharField(max_length=16, choices=DeploymentStatus.choices)
     started_on = FuzzyDateField()
     ended_on = FuzzyDateField()
     technologies = models.ManyToManyField("deployments.Technology", blank=True, related_name="deployments")
-    purposes = ArrayField(
-        models.CharField(max_length=24, choices=Purpose.choices), default=list, blank=True
+    purposes = ArrayField(models.CharField(max_length=24, choices=Purpose.choices), default=list, blank=True)
+    data_location = models.CharField(
+        max_length=12, choices=DataLocation.choices, default=DataLocation.UNKNOWN
     )
-    data_location = models.CharField(max_length=12, choices=DataLocation.choices, default=DataLocation.UNKNOWN)
-    data_managed_by = models.CharField(max_length=300, blank=True, help_text="Who runs the data centre or holds the data.")
+    data_managed_by = models.CharField(
+        max_length=300, blank=True, help_text="Who runs the data centre or holds the data."
+    )
     governance_concerns = ArrayField(
         models.CharField(max_length=40, choices=GovernanceConcern.choices), default=list, blank=True
     )
-    legal_frameworks = models.ManyToManyField("registry.LegalFramework", blank=True, related_name="deployments")
-    vendors = models.ManyToManyField("vendors.Vendor", through="deployments.DeploymentVendor", related_name="deployments")
+    legal_frameworks = models.ManyToManyField(
+        "registry.LegalFramework", blank=True, related_name="deployments"
+    )
+    vendors = models.ManyToManyField(
+        "vendors.Vendor", through="deployments.DeploymentVendor", related_name="deployments"
+    )
 
     objects = CuratedManager()
 

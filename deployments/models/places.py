@@ -33,7 +33,9 @@ class Place(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=12, choices=PlaceKind.choices)
     country = models.ForeignKey("registry.Country", on_delete=models.PROTECT, related_name="places")
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
 
@@ -48,7 +50,8 @@ class Place(models.Model):
                 violation_error_message="Latitude must be between -90 and 90.",
             ),
             models.CheckConstraint(
-                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
                 name="place_longitude_in_range",
                 violation_error_message="Longitude must be between -180 and 180.",
             ),
@@ -74,8 +77,12 @@ class PublicBody(models.Model):
     name = models.CharField(max_length=300)
     kind = models.CharField(max_length=24, choices=PublicBodyKind.choices)
     country = models.ForeignKey("registry.Country", on_delete=models.PROTECT, related_name="public_bodies")
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, blank=True, related_name="public_bodies")
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="public_bodies"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     website = models.URLField(max_length=300, blank=True)
 
     objects = SlugManager()

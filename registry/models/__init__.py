@@ -1,4 +1,10 @@
-from registry.models.base import CuratedManager, CuratedModel, CuratedQuerySet, SlugManager, protect_published_slug
+from registry.models.base import (
+    CuratedManager,
+    CuratedModel,
+    CuratedQuerySet,
+    SlugManager,
+    protect_published_slug,
+)
 from registry.models.citations import Citation
 from registry.models.countries import Country
 from registry.models.legal import LegalFramework, LegalFrameworkCitation

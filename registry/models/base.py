@@ -47,7 +47,9 @@ class CuratedModel(models.Model):
         stored = type(self)._base_manager.filter(pk=self.pk).values("slug", "review_status").first()
         if stored and stored["review_status"] == ReviewStatus.PUBLISHED and stored["slug"] != self.slug:
             raise ValidationError(
-                {"slug": f"The slug of a published record is its public URL and cannot change (it is {stored['slug']!r})."}
+                {
+                    "slug": f"The slug of a published record is its public URL and cannot change (it is {stored['slug']!r})."
+                }
             )
 
 
@@ -56,5 +58,7 @@ def protect_published_slug() -> pgtrigger.Protect:
     return pgtrigger.Protect(
         name="protect_published_slug",
         operation=pgtrigger.Update,
-        condition=pgtrigger.Q(old__review_status=ReviewStatus.PUBLISHED, old__slug__df=pgtrigger.F("new__slug")),
+        condition=pgtrigger.Q(
+            old__review_status=ReviewStatus.PUBLISHED, old__slug__df=pgtrigger.F("new__slug")
+        ),
     )

@@ -49,7 +49,9 @@ class Citation(models.Model):
         super().clean()
         record_model = self._meta.get_field("record").related_model
         if self.field and self.field not in citable_field_names(record_model):
-            raise ValidationError({"field": f"{record_model._meta.verbose_name} has no field {self.field!r}."})
+            raise ValidationError(
+                {"field": f"{record_model._meta.verbose_name} has no field {self.field!r}."}
+            )
 
 
 def citable_field_names(model) -> set[str]:

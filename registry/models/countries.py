@@ -28,12 +28,17 @@ class Country(models.Model):
     """A country, or a union of countries (the EU) whose law applies in its member states."""
 
     code = models.CharField(
-        max_length=2, unique=True, validators=[validate_country_code], help_text="ISO 3166-1 alpha-2, e.g. RS."
+        max_length=2,
+        unique=True,
+        validators=[validate_country_code],
+        help_text="ISO 3166-1 alpha-2, e.g. RS.",
     )
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=10, choices=CountryKind.choices, default=CountryKind.COUNTRY)
     region = models.CharField(max_length=20, choices=Region.choices, blank=True)
-    subregion = models.CharField(max_length=60, blank=True, help_text="UN M49 sub-region, e.g. Southern Europe.")
+    subregion = models.CharField(
+        max_length=60, blank=True, help_text="UN M49 sub-region, e.g. Southern Europe."
+    )
     unions = models.ManyToManyField(
         "self",
         symmetrical=False,

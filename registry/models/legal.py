@@ -3,7 +3,7 @@ from django.db import models
 from registry.choices import LegalFrameworkKind, LegalStatus
 from registry.fields import FuzzyDateField
 from registry.fuzzydates import fuzzy_dates_in_order
-from registry.models.base import CuratedModel, CuratedManager, protect_published_slug
+from registry.models.base import CuratedManager, CuratedModel, protect_published_slug
 from registry.models.citations import Citation
 
 
@@ -16,14 +16,22 @@ class LegalFramework(CuratedModel):
     kind = models.CharField(max_length=24, choices=LegalFrameworkKind.choices)
     legal_status = models.CharField(max_length=16, choices=LegalStatus.choices)
     jurisdictions = models.ManyToManyField(
-        "registry.Country", related_name="legal_frameworks", help_text="A country, or the EU for its member states."
+        "registry.Country",
+        related_name="legal_frameworks",
+        help_text="A country, or the EU for its member states.",
     )
-    reference = models.CharField(max_length=200, blank=True, help_text="Official citation, e.g. Official Gazette RS 87/2018.")
+    reference = models.CharField(
+        max_length=200, blank=True, help_text="Official citation, e.g. Official Gazette RS 87/2018."
+    )
     adopted_on = FuzzyDateField()
     in_force_on = FuzzyDateField()
-    ended_on = FuzzyDateField(help_text="When it was withdrawn, repealed or expired (YYYY, YYYY-MM or YYYY-MM-DD).")
+    ended_on = FuzzyDateField(
+        help_text="When it was withdrawn, repealed or expired (YYYY, YYYY-MM or YYYY-MM-DD)."
+    )
     oversight_authority = models.CharField(max_length=300, blank=True)
-    covers_biometric_surveillance = models.BooleanField(null=True, blank=True, help_text="Unknown when empty.")
+    covers_biometric_surveillance = models.BooleanField(
+        null=True, blank=True, help_text="Unknown when empty."
+    )
     official_url = models.URLField(max_length=500, blank=True)
     summary = models.TextField(blank=True)
 

@@ -2,7 +2,7 @@ from django.db import models
 
 from registry.choices import SourceKind
 from registry.fields import FuzzyDateField
-from registry.models.base import CuratedModel, CuratedManager, protect_published_slug
+from registry.models.base import CuratedManager, CuratedModel, protect_published_slug
 
 
 class Source(CuratedModel):

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         user = user_model.objects.filter(username=USERNAME).first()
         if user is not None:
             user.groups.add(group)
-            self.stdout.write(f"Curator account '{USERNAME}' exists; its password was printed when it was created.")
+            self.stdout.write(
+                f"Curator account '{USERNAME}' exists; its password was printed when it was created."
+            )
             return
         password = secrets.token_urlsafe(12)
         user = user_model.objects.create_user(USERNAME, password=password, is_staff=True)
