@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # ETag from the body and 304 on If-None-Match / If-Modified-Since (inside CORS, so 304s keep its headers).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,7 +162,16 @@ CORS_URLS_REGEX = r"^/api/.*$"
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per client address, counted in the default (local-memory) cache: see api/throttling.py.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("DJANGO_API_ANON_RATE", default="120/minute"),
+        "export": env.str("DJANGO_API_EXPORT_RATE", default="20/minute"),
+    },
+    # Behind a load balancer, the number of proxies that append to X-Forwarded-For.
+    "NUM_PROXIES": env.int("DJANGO_API_NUM_PROXIES", default=None),
 }
+# Cache-Control: public, max-age of successful public API responses (seconds).
+API_CACHE_MAX_AGE = env.int("DJANGO_API_CACHE_MAX_AGE", default=60)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Surveillance Deployment Registry API",
@@ -169,6 +180,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "DESCRIPTION": "Read-only, anonymous API of published records only. Lists filter by ISO code or slug, "
+    "search with ?search=, order with ?ordering=, paginate with ?page= and ?page_size= (at most 500), and "
+    "export every matching row with ?format=csv (and ?format=geojson on deployments and places).",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CountryKindEnum": "registry.choices.CountryKind",
+        "LegalFrameworkKindEnum": "registry.choices.LegalFrameworkKind",
+        "SourceKindEnum": "registry.choices.SourceKind",
+        "PlaceKindEnum": "deployments.choices.PlaceKind",
+        "PublicBodyKindEnum": "deployments.choices.PublicBodyKind",
+        "ContractKindEnum": "deployments.choices.ContractKind",
+        "CameraCountKindEnum": "deployments.choices.CameraCountKind",
+        "FuzzyDatePrecisionEnum": ["year", "month", "day"],
+    },
 }
 
 LOGGING = {

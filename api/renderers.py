@@ -1,0 +1,91 @@
+"""Export formats of every list: CSV (all matching rows, flat) and GeoJSON (a FeatureCollection).
+
+Both stream: the view hands over the filtered queryset, which is read in chunks with its
+prefetches, so memory stays flat however many rows match.
+"""
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+from rest_framework.renderers import BaseRenderer
+from rest_framework.utils.encoders import JSONEncoder
+
+from registry.csv_safety import escape_formula
+
+CHUNK_SIZE = 500
+
+
+class ExportRenderer(BaseRenderer):
+    """A list format that returns every matching row, streamed, instead of one page."""
+
+    charset = "utf-8"
+    extension = ""
+
+    def rows(self, objects: Iterable, serializer) -> Iterator[str]:
+        raise NotImplementedError
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        raise NotImplementedError("Export formats are streamed by the list view.")
+
+    def streaming_response(self, queryset, serializer, filename: str) -> StreamingHttpResponse:
+        objects = queryset.iterator(chunk_size=CHUNK_SIZE)
+        response = StreamingHttpResponse(
+            (chunk.encode(self.charset) for chunk in self.rows(objects, serializer)),
+            content_type=f"{self.media_type}; charset={self.charset}",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{self.extension}"'
+        return response
+
+
+class _Line:
+    """A file-like object for csv.writer that hands back each line instead of storing it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return escape_formula(value)
+
+
+class CSVRenderer(ExportRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    extension = "csv"
+
+    def rows(self, objects, serializer):
+        writer = csv.writer(_Line())
+        header = list(serializer.fields)
+        yield writer.writerow(header)
+        for obj in objects:
+            row = serializer.to_representation(obj)
+            yield writer.writerow([csv_cell(row[column]) for column in header])
+
+
+class GeoJSONRenderer(ExportRenderer):
+    """RFC 7946 FeatureCollection: coordinates [longitude, latitude]; properties are the CSV columns."""
+
+    media_type = "application/geo+json"
+    format = "geojson"
+    extension = "geojson"
+
+    def rows(self, objects, serializer):
+        yield '{"type": "FeatureCollection", "features": ['
+        separator = "\n"
+        for obj in objects:
+            properties = serializer.to_representation(obj)
+            feature = {
+                "type": "Feature",
+                "id": properties.get("slug"),
+                "geometry": serializer.geometry(obj),
+                "properties": properties,
+            }
+            yield separator + json.dumps(feature, cls=JSONEncoder, ensure_ascii=False)
+            separator = ",\n"
+        yield "\n]}\n"

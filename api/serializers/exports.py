@@ -1,0 +1,195 @@
+"""Flat rows for the CSV and GeoJSON exports: one column per value, related records by slug and
+name, several values joined by "; " (aligned lists: the n-th slug goes with the n-th name), dates
+as stored ("2017-02"). The export renderers write these rows; the CSV one escapes formulas."""
+
+from rest_framework import serializers
+
+from api.serializers.fields import JoinedField, flat
+
+
+def api_url(view_name: str, lookup_field: str = "slug") -> serializers.HyperlinkedIdentityField:
+    return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field=lookup_field)
+
+
+class ExportSerializer(serializers.Serializer):
+    def geometry(self, obj) -> dict | None:
+        return None
+
+
+def point(place) -> list[float] | None:
+    if place.latitude is None or place.longitude is None:
+        return None
+    return [float(place.longitude), float(place.latitude)]
+
+
+class CountryExportSerializer(ExportSerializer):
+    code = flat("code")
+    url = api_url("api:country-detail", "code")
+    name = flat("name")
+    kind = flat("kind")
+    region = flat("region")
+    subregion = flat("subregion")
+    union_codes = JoinedField("code", source="unions")
+    belt_and_road_joined = flat("belt_and_road_joined")
+    belt_and_road_left = flat("belt_and_road_left")
+
+
+class LegalFrameworkExportSerializer(ExportSerializer):
+    slug = flat("slug")
+    url = api_url("api:legal-framework-detail")
+    name = flat("name")
+    short_name = flat("short_name")
+    kind = flat("kind")
+    status = flat("legal_status")
+    jurisdiction_codes = JoinedField("code", source="jurisdictions")
+    jurisdiction_names = JoinedField("name", source="jurisdictions")
+    reference = flat("reference")
+    adopted_on = flat("adopted_on")
+    in_force_on = flat("in_force_on")
+    ended_on = flat("ended_on")
+    oversight_authority = flat("oversight_authority")
+    covers_biometric_surveillance = flat("covers_biometric_surveillance")
+    official_url = flat("official_url")
+    summary = flat("summary")
+    citation_sources = JoinedField("source.slug", source="citations")
+
+
+class SourceExportSerializer(ExportSerializer):
+    slug = flat("slug")
+    url = api_url("api:source-detail")
+    title = flat("title")
+    author = flat("author")
+    publisher = flat("publisher")
+    kind = flat("kind")
+    original_url = flat("url")
+    archived_url = flat("archived_url")
+    doi = flat("doi")
+    published_on = flat("published_on")
+    accessed_on = flat("accessed_on")
+    language = flat("language")
+
+
+class VendorExportSerializer(ExportSerializer):
+    slug = flat("slug")
+    url = api_url("api:vendor-detail")
+    name = flat("name")
+    legal_name = flat("legal_name")
+    aliases = JoinedField(source="aliases")
+    headquarters_country_code = flat("headquarters_country.code")
+    headquarters_country_name = flat("headquarters_country.name")
+    parent_slug = flat("parent.slug")
+    parent_name = flat("parent.name")
+    ownership = flat("ownership")
+    website = flat("website")
+    wikidata_qid = flat("wikidata_qid")
+    designations = JoinedField("list_name", source="designations")
+    designated_on = JoinedField("designated_on", source="designations")
+    description = flat("description")
+    citation_sources = JoinedField("source.slug", source="citations")
+
+
+class TechnologyExportSerializer(ExportSerializer):
+    slug = flat("slug")
+    url = api_url("api:technology-detail")
+    name = flat("name")
+    biometric = flat("biometric")
+    description = flat("description")
+
+
+class PlaceExportSerializer(ExportSerializer):
+    slug = flat("slug")
+    url = api_url("api:place-detail")
+    name = flat("name")
+    kind = flat("kind")
+    country_code = flat("country.code")
+    country_name = flat("country.name")
+    parent_slug = flat("parent.slug")
+    parent_name = flat("parent.name")
+    latitude = flat("latitude")
+    longitude = flat("longitude")
+
+    def geometry(self, obj):
+        coordinates = point(obj)
+        return {"type": "Point", "coordinates": coordinates} if coordinates else None
+
+
+class DeploymentExportSerializer(ExportSerializer):
+    slug = flat("slug")
+    url = api_url("api:deployment-detail")
+    name = flat("name")
+    country_code = flat("country.code")
+    country_name = flat("country.name")
+    region = flat("country.region")
+    place_slugs = JoinedField("slug", source="places")
+    place_names = JoinedField("name", source="places")
+    operator_slug = flat("operator.slug")
+    operator_name = flat("operator.name")
+    status = flat("status")
+    started_on = flat("started_on")
+    ended_on = flat("ended_on")
+    technology_slugs = JoinedField("slug", source="technologies")
+    technology_names = JoinedField("name", source="technologies")
+    vendor_slugs = JoinedField("vendor.slug", source="vendor_roles")
+    vendor_names = JoinedField("vendor.name", source="vendor_roles")
+    vendor_roles = JoinedField("role", source="vendor_roles")
+    purposes = JoinedField(source="purposes")
+    data_location = flat("data_location")
+    data_managed_by = flat("data_managed_by")
+    governance_concerns = JoinedField(source="governance_concerns")
+    legal_framework_slugs = JoinedField("slug", source="legal_frameworks")
+    legal_framework_names = JoinedField("name", source="legal_frameworks")
+    contract_slugs = JoinedField("slug", source="contracts")
+    summary = flat("summary")
+    citation_sources = JoinedField("source.slug", source="citations")
+    updated_at = flat("updated_at")
+
+    def geometry(self, obj):
+        """A MultiPoint of the deployment's located places; null when none has coordinates."""
+        coordinates = [c for c in (point(place) for place in obj.places.all()) if c]
+        return {"type": "MultiPoint", "coordinates": coordinates} if coordinates else None
+
+
+class ContractExportSerializer(ExportSerializer):
+    slug = flat("slug")
+    url = api_url("api:contract-detail")
+    name = flat("name")
+    kind = flat("kind")
+    buyer_slug = flat("buyer.slug")
+    buyer_name = flat("buyer.name")
+    buyer_country_code = flat("buyer.country.code")
+    signed_on = flat("signed_on")
+    value_amount = flat("value_amount")
+    value_currency = flat("value_currency")
+    value_note = flat("value_note")
+    financing = flat("financing")
+    disclosure = flat("disclosure")
+    procurement_method = flat("procurement_method")
+    vendor_slugs = JoinedField("vendor.slug", source="parties")
+    vendor_names = JoinedField("vendor.name", source="parties")
+    vendor_roles = JoinedField("role", source="parties")
+    deployment_slugs = JoinedField("slug", source="deployments")
+    deployment_names = JoinedField("name", source="deployments")
+    summary = flat("summary")
+    citation_sources = JoinedField("source.slug", source="citations")
+    updated_at = flat("updated_at")
+
+
+class CameraCountExportSerializer(ExportSerializer):
+    public_id = flat("public_id")
+    url = api_url("api:camera-count-detail", "public_id")
+    deployment_slug = flat("deployment.slug")
+    deployment_name = flat("deployment.name")
+    country_code = flat("deployment.country.code")
+    as_of = flat("as_of")
+    cameras = flat("cameras")
+    locations = flat("locations")
+    kind = flat("kind")
+    phase = flat("phase")
+    place_slug = flat("place.slug")
+    place_name = flat("place.name")
+    source_slug = flat("source.slug")
+    source_title = flat("source.title")
+    locator = flat("locator")
+    confidence = flat("confidence")
+    notes = flat("notes")
+    updated_at = flat("updated_at")

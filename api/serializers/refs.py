@@ -1,0 +1,86 @@
+"""Short representations of related records, embedded in others. Each carries its own URL."""
+
+from rest_framework import serializers
+
+from deployments.models import Deployment, Place, PublicBody, Technology
+from registry.models import Country, LegalFramework, Source
+from vendors.models import Vendor
+
+
+class CountryRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:country-detail", lookup_field="code")
+
+    class Meta:
+        model = Country
+        fields = ["code", "name", "url"]
+
+
+class VendorRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:vendor-detail", lookup_field="slug")
+
+    class Meta:
+        model = Vendor
+        fields = ["slug", "name", "url"]
+
+
+class DeploymentRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:deployment-detail", lookup_field="slug")
+
+    class Meta:
+        model = Deployment
+        fields = ["slug", "name", "url"]
+
+
+class LegalFrameworkRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:legal-framework-detail", lookup_field="slug")
+
+    class Meta:
+        model = LegalFramework
+        fields = ["slug", "name", "short_name", "url"]
+
+
+class TechnologyRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:technology-detail", lookup_field="slug")
+
+    class Meta:
+        model = Technology
+        fields = ["slug", "name", "url"]
+
+
+class PlaceRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:place-detail", lookup_field="slug")
+    latitude = serializers.DecimalField(
+        max_digits=8, decimal_places=5, coerce_to_string=False, read_only=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=8, decimal_places=5, coerce_to_string=False, read_only=True
+    )
+
+    class Meta:
+        model = Place
+        fields = ["slug", "name", "kind", "url", "latitude", "longitude"]
+
+
+class PublicBodyRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PublicBody
+        fields = ["slug", "name", "kind"]
+
+
+class SourceRefSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail", lookup_field="slug")
+    original_url = serializers.URLField(source="url", read_only=True)
+
+    class Meta:
+        model = Source
+        fields = ["slug", "title", "publisher", "kind", "published_on", "url", "original_url", "archived_url"]
+
+
+class CitationSerializer(serializers.Serializer):
+    """Who says so: a published source, the field it supports ("" for the whole record), where and how sure."""
+
+    source = SourceRefSerializer(read_only=True)
+    field = serializers.CharField(read_only=True)
+    confidence = serializers.CharField(read_only=True)
+    locator = serializers.CharField(read_only=True)
+    quote = serializers.CharField(read_only=True)

@@ -1,0 +1,96 @@
+"""Countries, legal frameworks and sources."""
+
+from rest_framework import serializers
+
+from api.serializers.fields import FilteredListLinkField, FuzzyDateDisplayField
+from api.serializers.refs import CitationSerializer, CountryRefSerializer
+from registry.models import Country, LegalFramework, Source
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:country-detail", lookup_field="code")
+    unions = CountryRefSerializer(many=True, read_only=True)
+    belt_and_road_joined_display = FuzzyDateDisplayField(source="belt_and_road_joined")
+    belt_and_road_left_display = FuzzyDateDisplayField(source="belt_and_road_left")
+    deployments = FilteredListLinkField("api:deployment-list", "country", lookup_field="code")
+    legal_frameworks = FilteredListLinkField("api:legal-framework-list", "jurisdiction", lookup_field="code")
+
+    class Meta:
+        model = Country
+        fields = [
+            "code",
+            "url",
+            "name",
+            "kind",
+            "region",
+            "subregion",
+            "unions",
+            "belt_and_road_joined",
+            "belt_and_road_joined_display",
+            "belt_and_road_left",
+            "belt_and_road_left_display",
+            "deployments",
+            "legal_frameworks",
+        ]
+
+
+class LegalFrameworkSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:legal-framework-detail", lookup_field="slug")
+    status = serializers.CharField(source="legal_status", read_only=True)
+    jurisdictions = CountryRefSerializer(many=True, read_only=True)
+    adopted_on_display = FuzzyDateDisplayField(source="adopted_on")
+    in_force_on_display = FuzzyDateDisplayField(source="in_force_on")
+    ended_on_display = FuzzyDateDisplayField(source="ended_on")
+    citations = CitationSerializer(many=True, read_only=True)
+    deployments = FilteredListLinkField("api:deployment-list", "legal_framework")
+
+    class Meta:
+        model = LegalFramework
+        fields = [
+            "slug",
+            "url",
+            "name",
+            "short_name",
+            "kind",
+            "status",
+            "jurisdictions",
+            "reference",
+            "adopted_on",
+            "adopted_on_display",
+            "in_force_on",
+            "in_force_on_display",
+            "ended_on",
+            "ended_on_display",
+            "oversight_authority",
+            "covers_biometric_surveillance",
+            "official_url",
+            "summary",
+            "citations",
+            "deployments",
+            "updated_at",
+        ]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail", lookup_field="slug")
+    original_url = serializers.URLField(source="url", read_only=True)
+    published_on_display = FuzzyDateDisplayField(source="published_on")
+
+    class Meta:
+        model = Source
+        fields = [
+            "slug",
+            "url",
+            "title",
+            "author",
+            "publisher",
+            "kind",
+            "original_url",
+            "archived_url",
+            "doi",
+            "published_on",
+            "published_on_display",
+            "accessed_on",
+            "language",
+            "updated_at",
+        ]

@@ -1,0 +1,93 @@
+from api.renderers import GeoJSONRenderer
+from api.serializers.deployments import (
+    CameraCountSerializer,
+    ContractSerializer,
+    DeploymentSerializer,
+    PlaceSerializer,
+    TechnologySerializer,
+)
+from api.serializers.exports import (
+    CameraCountExportSerializer,
+    ContractExportSerializer,
+    DeploymentExportSerializer,
+    PlaceExportSerializer,
+    TechnologyExportSerializer,
+)
+from api.views.base import PublicReadOnlyViewSet
+from deployments.filtersets import (
+    CameraCountFilterSet,
+    ContractFilterSet,
+    DeploymentFilterSet,
+    PlaceFilterSet,
+    TechnologyFilterSet,
+)
+from deployments.selectors import (
+    places,
+    public_camera_counts,
+    public_contracts,
+    public_deployments,
+    technologies,
+)
+
+
+class DeploymentViewSet(PublicReadOnlyViewSet):
+    """Published deployments, with their vendors, contracts, camera counts, laws and sources, by slug.
+
+    ``?format=geojson``: one Feature per deployment, a MultiPoint of its located places.
+    """
+
+    queryset = public_deployments()
+    serializer_class = DeploymentSerializer
+    export_serializer_class = DeploymentExportSerializer
+    renderer_classes = (*PublicReadOnlyViewSet.renderer_classes, GeoJSONRenderer)
+    filterset_class = DeploymentFilterSet
+    lookup_field = "slug"
+    search_fields = ("name", "summary", "data_managed_by", "country__name")
+    ordering_fields = ("name", "started_on", "ended_on", "status", "updated_at")
+
+
+class ContractViewSet(PublicReadOnlyViewSet):
+    """Published contracts, MoUs and loans, with their parties and deployments, by slug."""
+
+    queryset = public_contracts()
+    serializer_class = ContractSerializer
+    export_serializer_class = ContractExportSerializer
+    filterset_class = ContractFilterSet
+    lookup_field = "slug"
+    search_fields = ("name", "summary", "financing", "buyer__name")
+    ordering_fields = ("name", "signed_on", "value_amount", "updated_at")
+
+
+class CameraCountViewSet(PublicReadOnlyViewSet):
+    """Published camera-count observations (conflicting counts coexist), by public_id."""
+
+    queryset = public_camera_counts()
+    serializer_class = CameraCountSerializer
+    export_serializer_class = CameraCountExportSerializer
+    filterset_class = CameraCountFilterSet
+    lookup_field = "public_id"
+    search_fields = ("deployment__name", "phase", "notes")
+    ordering_fields = ("as_of", "cameras", "updated_at")
+
+
+class TechnologyViewSet(PublicReadOnlyViewSet):
+    queryset = technologies()
+    serializer_class = TechnologySerializer
+    export_serializer_class = TechnologyExportSerializer
+    filterset_class = TechnologyFilterSet
+    lookup_field = "slug"
+    search_fields = ("name", "description")
+    ordering_fields = ("name",)
+
+
+class PlaceViewSet(PublicReadOnlyViewSet):
+    """Places; ``?format=geojson``: one Point Feature per place."""
+
+    queryset = places()
+    serializer_class = PlaceSerializer
+    export_serializer_class = PlaceExportSerializer
+    renderer_classes = (*PublicReadOnlyViewSet.renderer_classes, GeoJSONRenderer)
+    filterset_class = PlaceFilterSet
+    lookup_field = "slug"
+    search_fields = ("name",)
+    ordering_fields = ("name",)

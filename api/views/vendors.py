@@ -1,0 +1,17 @@
+from api.serializers.exports import VendorExportSerializer
+from api.serializers.vendors import VendorSerializer
+from api.views.base import PublicReadOnlyViewSet
+from vendors.filtersets import VendorFilterSet
+from vendors.selectors import public_vendors
+
+
+class VendorViewSet(PublicReadOnlyViewSet):
+    """Published vendors, with designations and citations, by slug."""
+
+    queryset = public_vendors()
+    serializer_class = VendorSerializer
+    export_serializer_class = VendorExportSerializer
+    filterset_class = VendorFilterSet
+    lookup_field = "slug"
+    search_fields = ("name", "legal_name", "aliases", "description")
+    ordering_fields = ("name", "updated_at")

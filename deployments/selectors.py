@@ -1,0 +1,96 @@
+"""Reads the public surfaces share: every public queryset of deployments, contracts and camera
+counts starts here, so a draft, in-review or retracted record is never shown, embedded or exported.
+
+Technologies, places and public bodies are public reference data with no review status.
+"""
+
+from django.db.models import Prefetch, QuerySet
+
+from deployments.models import (
+    CameraCount,
+    Contract,
+    ContractCitation,
+    ContractParty,
+    Deployment,
+    DeploymentCitation,
+    DeploymentVendor,
+    Place,
+    PublicBody,
+    Technology,
+)
+from registry.selectors import published_citations, published_legal_frameworks, published_sources
+from vendors.selectors import published_vendors
+
+
+def technologies() -> QuerySet[Technology]:
+    return Technology.objects.all()
+
+
+def public_bodies() -> QuerySet[PublicBody]:
+    return PublicBody.objects.all()
+
+
+def places() -> QuerySet[Place]:
+    return Place.objects.select_related("country", "parent")
+
+
+def published_deployments() -> QuerySet[Deployment]:
+    return Deployment.objects.published()
+
+
+def published_contracts() -> QuerySet[Contract]:
+    return Contract.objects.published()
+
+
+def published_camera_counts() -> QuerySet[CameraCount]:
+    """Published counts of published deployments, from published sources."""
+    return CameraCount.objects.published().filter(
+        deployment__in=published_deployments(), source__in=published_sources()
+    )
+
+
+def _published_parties() -> QuerySet[ContractParty]:
+    return ContractParty.objects.filter(vendor__in=published_vendors()).select_related("vendor")
+
+
+def _published_vendor_roles() -> QuerySet[DeploymentVendor]:
+    return DeploymentVendor.objects.filter(vendor__in=published_vendors()).select_related("vendor")
+
+
+def public_deployments() -> QuerySet[Deployment]:
+    """Published deployments with everything their public representation embeds."""
+    return (
+        published_deployments()
+        .select_related("country", "operator")
+        .prefetch_related(
+            Prefetch("places", queryset=places().order_by("name")),
+            Prefetch("technologies", queryset=technologies()),
+            Prefetch("vendor_roles", queryset=_published_vendor_roles()),
+            Prefetch("legal_frameworks", queryset=published_legal_frameworks()),
+            Prefetch(
+                "contracts",
+                queryset=published_contracts()
+                .select_related("buyer")
+                .prefetch_related(Prefetch("parties", queryset=_published_parties())),
+            ),
+            Prefetch("camera_counts", queryset=published_camera_counts().select_related("place", "source")),
+            Prefetch("citations", queryset=published_citations(DeploymentCitation)),
+        )
+    )
+
+
+def public_contracts() -> QuerySet[Contract]:
+    """Published contracts with their buyer, published vendors, deployments and citations."""
+    return (
+        published_contracts()
+        .select_related("buyer__country")
+        .prefetch_related(
+            Prefetch("parties", queryset=_published_parties()),
+            Prefetch("deployments", queryset=published_deployments()),
+            Prefetch("citations", queryset=published_citations(ContractCitation)),
+        )
+    )
+
+
+def public_camera_counts() -> QuerySet[CameraCount]:
+    return published_camera_counts().select_related("deployment__country", "place", "source")

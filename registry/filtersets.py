@@ -1,0 +1,174 @@
+"""FilterSets of the registry's public records, and the filter building blocks every app shares.
+
+Relations are filtered by their public identifier (ISO code, slug), never by database id, as
+NetBox's ``circuits/filtersets.py`` does. A value that does not validate (an unknown code, an
+unknown choice, a malformed date) makes the filterset invalid, and the API answers 400.
+"""
+
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Q
+
+from registry.choices import CountryKind, LegalFrameworkKind, LegalStatus, Region, SourceKind
+from registry.fuzzydates import validate_fuzzy_date
+from registry.models import Country, LegalFramework, Source
+from registry.selectors import countries
+
+MULTI_HELP = "Several values: repeat the parameter or separate them with commas (any of them matches)."
+
+
+class MultiValueWidget(forms.SelectMultiple):
+    """Reads ``?x=a&x=b`` and ``?x=a,b`` alike; ``transform`` normalises each value (e.g. str.upper)."""
+
+    def __init__(self, *args, transform=None, **kwargs):
+        self.transform = transform
+        super().__init__(*args, **kwargs)
+
+    def value_from_datadict(self, data, files, name):
+        raw = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        values = []
+        for item in raw:
+            for value in (item or "").split(","):
+                value = value.strip()
+                if value:
+                    value = self.transform(value) if self.transform else value
+                    if value not in values:
+                        values.append(value)
+        return values
+
+
+class FuzzyDateFormField(forms.CharField):
+    default_validators = [validate_fuzzy_date]
+
+
+class FuzzyDateFilter(django_filters.CharFilter):
+    """Compare a fuzzy date ("2017", "2017-02", "2017-02-07") with a bound of any precision.
+
+    Stored dates are ISO strings of reduced precision, so they order correctly as text. Bounds are
+    inclusive, and a date less precise than the bound counts when its period overlaps the bound
+    ("2017" is both after "2017-06" and before "2017-02"). Unknown dates never match.
+    """
+
+    field_class = FuzzyDateFormField
+
+    def __init__(self, *args, bound: str, **kwargs):
+        if bound not in ("after", "before"):
+            raise ValueError(f"bound is 'after' or 'before', not {bound!r}")
+        self.bound = bound
+        kwargs.setdefault("help_text", f"YYYY, YYYY-MM or YYYY-MM-DD; inclusive ({bound}).")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        name = self.field_name
+        if self.bound == "after":
+            condition = Q(**{f"{name}__gte": value}) | Q(**{f"{name}__in": [value[:4], value[:7]]})
+        else:
+            condition = Q(**{f"{name}__lte": value}) | Q(**{f"{name}__startswith": value})
+        return qs.filter(condition & ~Q(**{name: ""}))
+
+
+class BooleanChoiceFilter(django_filters.ChoiceFilter):
+    """``true`` or ``false``; anything else is a 400 (django-filter's BooleanFilter ignores it)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["choices"] = (("true", "true"), ("false", "false"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        return qs.filter(**{self.field_name: value == "true"})
+
+
+def by_code(field_name: str, help_text: str = "ISO 3166-1 alpha-2 code, e.g. RS.") -> django_filters.Filter:
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name=f"{field_name}__code",
+        to_field_name="code",
+        queryset=countries(),
+        widget=MultiValueWidget(transform=str.upper),
+        help_text=f"{help_text} {MULTI_HELP}",
+    )
+
+
+def by_slug(field_name: str, queryset, help_text: str) -> django_filters.Filter:
+    return django_filters.ModelMultipleChoiceFilter(
+        field_name=f"{field_name}__slug",
+        to_field_name="slug",
+        queryset=queryset,
+        widget=MultiValueWidget,
+        help_text=f"{help_text} {MULTI_HELP}",
+    )
+
+
+def by_choice(field_name: str, choices, help_text: str = "", **kwargs) -> django_filters.Filter:
+    return django_filters.MultipleChoiceFilter(
+        field_name=field_name,
+        choices=choices,
+        widget=MultiValueWidget,
+        help_text=f"{help_text} {MULTI_HELP}".strip(),
+        **kwargs,
+    )
+
+
+def containing_all(field_name: str, choices, help_text: str) -> django_filters.Filter:
+    """An array field that contains every given value."""
+    return django_filters.MultipleChoiceFilter(
+        field_name=field_name,
+        choices=choices,
+        widget=MultiValueWidget,
+        method="filter_array_contains",
+        help_text=f"{help_text} Several values: every one must be present.",
+    )
+
+
+class PublicFilterSet(django_filters.FilterSet):
+    def filter_array_contains(self, queryset, name, value: list[str]):
+        return queryset.filter(**{f"{name}__contains": list(value)}) if value else queryset
+
+
+class CountryFilterSet(PublicFilterSet):
+    region = by_choice("region", Region.choices)
+    kind = by_choice("kind", CountryKind.choices)
+    belt_and_road = BooleanChoiceFilter(
+        method="filter_belt_and_road",
+        help_text="true: joined the Belt and Road Initiative (and did not leave).",
+    )
+
+    class Meta:
+        model = Country
+        fields = ["region", "kind", "belt_and_road"]
+
+    def filter_belt_and_road(self, queryset, name, value):
+        member = ~Q(belt_and_road_joined="") & Q(belt_and_road_left="")
+        return queryset.filter(member) if value == "true" else queryset.exclude(member)
+
+
+class LegalFrameworkFilterSet(PublicFilterSet):
+    jurisdiction = by_code("jurisdictions", "Jurisdiction: ISO 3166-1 alpha-2 code, or EU.")
+    kind = by_choice("kind", LegalFrameworkKind.choices)
+    status = by_choice("legal_status", LegalStatus.choices)
+    covers_biometric_surveillance = BooleanChoiceFilter(field_name="covers_biometric_surveillance")
+    adopted_after = FuzzyDateFilter(field_name="adopted_on", bound="after")
+    adopted_before = FuzzyDateFilter(field_name="adopted_on", bound="before")
+
+    class Meta:
+        model = LegalFramework
+        fields = ["jurisdiction", "kind", "status", "covers_biometric_surveillance"]
+
+
+class SourceFilterSet(PublicFilterSet):
+    kind = by_choice("kind", SourceKind.choices)
+    language = django_filters.CharFilter(
+        field_name="language",
+        validators=[RegexValidator(r"^[a-z]{2,3}$", "An ISO 639 code in lower case, e.g. en, sr, es.")],
+        help_text="ISO 639-1 code, e.g. en, sr, it, es.",
+    )
+    published_after = FuzzyDateFilter(field_name="published_on", bound="after")
+    published_before = FuzzyDateFilter(field_name="published_on", bound="before")
+
+    class Meta:
+        model = Source
+        fields = ["kind", "language"]
