@@ -47,6 +47,12 @@ def row_counts():
     return counts
 
 
+def project_root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent
+
+
 def belgrade_counts():
     return CameraCount.objects.filter(deployment__slug="belgrade-safe-society").select_related("source")
 
@@ -81,12 +87,12 @@ def test_the_seed_fills_every_model(seed):
     assert counts["deployments.Technology"] == 11
 
 
-def test_the_seed_reuses_nothing_of_user_rows_and_collides_with_none(db):
+def test_the_seed_leaves_rows_entered_before_it_alone(db):
     """Rows curators entered before the seed keep their ids; the seed adds its own beside them."""
     country = Country.objects.create(code="FR", name="France", region="europe")
     source = Source.objects.create(slug="curator-note", title="A curator's source", kind="other")
     place = Place.objects.create(slug="paris", name="Paris", kind="city", country=country)
-    fixtures = sorted(str(path) for path in (pytest_root() / "fixtures").glob("*.yaml"))
+    fixtures = sorted(str(path) for path in (project_root() / "fixtures").glob("*.yaml"))
 
     call_command("loaddata", *fixtures, verbosity=0)
 
@@ -94,12 +100,6 @@ def test_the_seed_reuses_nothing_of_user_rows_and_collides_with_none(db):
     assert Place.objects.get(pk=place.pk).slug == "paris"
     assert Country.objects.get(code="FR").name == "France"
     assert Source.objects.filter(slug=BRIEF).exclude(pk=source.pk).exists()
-
-
-def pytest_root():
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent.parent
 
 
 def test_every_loaded_object_passes_full_clean(seed):
@@ -476,3 +476,25 @@ def test_hikvision_dahua_and_zte_designations(seed):
         ("zte", "fcc-covered-list", "2022-11"),
     }
     assert not DeploymentVendor.objects.filter(vendor__slug__in=["hikvision", "dahua", "zte"]).exists()
+
+
+def test_fixture_files_use_natural_keys_and_say_what_they_hold():
+    import yaml
+
+    files = sorted((project_root() / "fixtures").glob("*.yaml"))
+    assert [path.name for path in files] == [
+        "01_countries.yaml",
+        "02_technologies.yaml",
+        "03_sources.yaml",
+        "04_legal_frameworks.yaml",
+        "05_vendors.yaml",
+        "10_serbia.yaml",
+        "11_italy.yaml",
+        "12_ecuador.yaml",
+        "13_colombia.yaml",
+    ]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# "), path.name
+        entries = yaml.safe_load(text)
+        assert entries and all("pk" not in entry for entry in entries), path.name
