@@ -196,9 +196,9 @@ class ContractAdmin(RegistryModelAdmin):
     def value(self, obj):
         if obj.value_amount is None:
             return ""
-        return " ".join(
-            part for part in (obj.value_note, f"{obj.value_amount:,.2f}", obj.value_currency) if part
-        )
+        amount = obj.value_amount
+        shown = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+        return f"{shown} {obj.value_currency}" + (f" ({obj.value_note})" if obj.value_note else "")
 
 
 @admin.register(CameraCount)

@@ -13,6 +13,7 @@ from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Count
+from django.utils.text import capfirst
 
 from registry.fuzzydates import format_fuzzy_date
 from registry.models.citations import citable_field_names
@@ -113,7 +114,7 @@ class LinesArrayFormField(forms.CharField):
 def array_formfield(db_field: ArrayField, **kwargs) -> forms.Field:
     """Checkboxes for an array of choices, a one-per-line textarea for an array of text."""
     defaults = {
-        "label": db_field.verbose_name[:1].upper() + db_field.verbose_name[1:],
+        "label": capfirst(db_field.verbose_name),
         "required": not db_field.blank,
         "help_text": db_field.help_text,
     }
@@ -233,7 +234,8 @@ class CitationFormMixin:
         if db_field.name == "field":
             record_model = db_field.model._meta.get_field("record").related_model
             choices = [("", "(the whole record)")] + [
-                (name, name) for name in sorted(citable_field_names(record_model))
+                (name, capfirst(getattr(record_model._meta.get_field(name), "verbose_name", name)))
+                for name in sorted(citable_field_names(record_model))
             ]
             return forms.ChoiceField(
                 choices=choices, required=False, label="Field", help_text=db_field.help_text

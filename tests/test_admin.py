@@ -47,15 +47,6 @@ SLUGGED_CURATED = [Deployment, Contract, Vendor, LegalFramework, Source]
 COUNTRIES = [("RS", "Serbia"), ("IT", "Italy"), ("EC", "Ecuador"), ("CO", "Colombia")]
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    # The manifest storage of production needs `collectstatic`; the admin only needs URLs here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def build_world(n: int = 0) -> dict[type, object]:
     """One record of every kind registered in the admin, linked as in the seed cases."""
     code, country_name = COUNTRIES[n]
@@ -310,6 +301,20 @@ def test_every_autocomplete_field_answers(curator_client, world):
         assert response.json()["results"], (model, field_name)
 
 
+def test_vendor_autocomplete_finds_an_alias(curator_client, world):
+    build_world(1)
+    response = curator_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "deployments",
+            "model_name": "deploymentvendor",
+            "field_name": "vendor",
+            "term": "alias corp 1",
+        },
+    )
+    assert [result["text"] for result in response.json()["results"]] == ["Vendor 1"]
+
+
 def test_site_header(curator_client, world):
     response = curator_client.get(reverse("admin:index"))
     assert response.status_code == 200
@@ -329,7 +334,7 @@ def test_deployment_list_shows_dates_as_the_source_gave_them(curator_client, wor
 def test_contract_list_shows_signed_day_and_value(curator_client, world):
     response = curator_client.get(changelist_url(Contract))
     assert "7 Feb 2017" in response.text
-    assert "1,000,000.00 EUR" in response.text
+    assert "1,000,000 EUR" in response.text
 
 
 def test_search_finds_a_deployment_by_its_vendor(curator_client, world):
@@ -611,6 +616,17 @@ def test_malformed_wikidata_qid(curator_client, world):
     assert "A Wikidata QID is Q followed by digits, e.g. Q160120." in all_errors(response)
 
 
+def test_vendor_as_its_own_parent(curator_client, world):
+    vendor = world[Vendor]
+    data = form_data(curator_client.get(change_url(vendor)))
+    data["parent"] = str(vendor.pk)
+    response = curator_client.post(change_url(vendor), data)
+    assert response.status_code == 200
+    assert "A vendor cannot be its own parent." in all_errors(response)
+    vendor.refresh_from_db()
+    assert vendor.parent is None
+
+
 def test_citation_of_a_field_the_record_does_not_have(curator_client, world):
     deployment = world[Deployment]
     data = form_data(curator_client.get(change_url(deployment)))
@@ -689,3 +705,14 @@ def test_camera_counts_are_never_deleted_by_curators(curator_client, world):
     inlines = {inline.formset.model: inline.formset for inline in response.context["inline_admin_formsets"]}
     assert inlines[CameraCount].can_delete is False
     assert inlines[DeploymentCitation].can_delete is True
+
+
+# --- The seed data ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=MODEL_IDS)
+def test_changelist_renders_the_seed_data(curator_client, seed, model, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = curator_client.get(changelist_url(model))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == model.objects.count()
