@@ -23,10 +23,9 @@ GEOJSON_SCHEMA = {
                 "required": ["type", "geometry", "properties"],
                 "properties": {
                     "type": {"type": "string", "enum": ["Feature"]},
-                    "id": {"type": "string", "nullable": True},
+                    "id": {"type": ["string", "null"]},
                     "geometry": {
-                        "type": "object",
-                        "nullable": True,
+                        "type": ["object", "null"],
                         "properties": {
                             "type": {"type": "string", "enum": ["Point", "MultiPoint"]},
                             "coordinates": {"oneOf": [POSITION, {"type": "array", "items": POSITION}]},

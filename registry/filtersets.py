@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field as _documented_as
 
 from registry.choices import CountryKind, LegalFrameworkKind, LegalStatus, Region, SourceKind
 from registry.fuzzydates import validate_fuzzy_date
@@ -84,22 +85,26 @@ class BooleanChoiceFilter(django_filters.ChoiceFilter):
 
 
 def by_code(field_name: str, help_text: str = "ISO 3166-1 alpha-2 code, e.g. RS.") -> django_filters.Filter:
-    return django_filters.ModelMultipleChoiceFilter(
-        field_name=f"{field_name}__code",
-        to_field_name="code",
-        queryset=countries(),
-        widget=MultiValueWidget(transform=str.upper),
-        help_text=f"{help_text} {MULTI_HELP}",
+    return _documented_as({"type": "string", "pattern": "^[A-Za-z]{2}$"})(
+        django_filters.ModelMultipleChoiceFilter(
+            field_name=f"{field_name}__code",
+            to_field_name="code",
+            queryset=countries(),
+            widget=MultiValueWidget(transform=str.upper),
+            help_text=f"{help_text} {MULTI_HELP}",
+        )
     )
 
 
 def by_slug(field_name: str, queryset, help_text: str) -> django_filters.Filter:
-    return django_filters.ModelMultipleChoiceFilter(
-        field_name=f"{field_name}__slug",
-        to_field_name="slug",
-        queryset=queryset,
-        widget=MultiValueWidget,
-        help_text=f"{help_text} {MULTI_HELP}",
+    return _documented_as({"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})(
+        django_filters.ModelMultipleChoiceFilter(
+            field_name=f"{field_name}__slug",
+            to_field_name="slug",
+            queryset=queryset,
+            widget=MultiValueWidget,
+            help_text=f"{help_text} {MULTI_HELP}",
+        )
     )
 
 

@@ -2,13 +2,26 @@
 name, several values joined by "; " (aligned lists: the n-th slug goes with the n-th name), dates
 as stored ("2017-02"). The export renderers write these rows; the CSV one escapes formulas."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from api.serializers.fields import JoinedField, flat
 
 
-def api_url(view_name: str, lookup_field: str = "slug") -> serializers.HyperlinkedIdentityField:
-    return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field=lookup_field)
+class APIURLField(serializers.Field):
+    """The record's API URL (without DRF's habit of carrying ``?format=csv`` into links)."""
+
+    def __init__(self, view_name: str, lookup_field: str):
+        self.view_name, self.lookup_field = view_name, lookup_field
+        super().__init__(read_only=True, source="*")
+
+    def to_representation(self, value):
+        path = reverse(self.view_name, kwargs={self.lookup_field: getattr(value, self.lookup_field)})
+        return self.context["request"].build_absolute_uri(path)
+
+
+def api_url(view_name: str, lookup_field: str = "slug") -> APIURLField:
+    return APIURLField(view_name, lookup_field)
 
 
 class ExportSerializer(serializers.Serializer):
@@ -74,7 +87,7 @@ class VendorExportSerializer(ExportSerializer):
     url = api_url("api:vendor-detail")
     name = flat("name")
     legal_name = flat("legal_name")
-    aliases = JoinedField(source="aliases")
+    aliases = JoinedField()
     headquarters_country_code = flat("headquarters_country.code")
     headquarters_country_name = flat("headquarters_country.name")
     parent_slug = flat("parent.slug")
@@ -82,7 +95,7 @@ class VendorExportSerializer(ExportSerializer):
     ownership = flat("ownership")
     website = flat("website")
     wikidata_qid = flat("wikidata_qid")
-    designations = JoinedField("list_name", source="designations")
+    designations = JoinedField("list_name")
     designated_on = JoinedField("designated_on", source="designations")
     description = flat("description")
     citation_sources = JoinedField("source.slug", source="citations")
@@ -131,11 +144,11 @@ class DeploymentExportSerializer(ExportSerializer):
     technology_names = JoinedField("name", source="technologies")
     vendor_slugs = JoinedField("vendor.slug", source="vendor_roles")
     vendor_names = JoinedField("vendor.name", source="vendor_roles")
-    vendor_roles = JoinedField("role", source="vendor_roles")
-    purposes = JoinedField(source="purposes")
+    vendor_roles = JoinedField("role")
+    purposes = JoinedField()
     data_location = flat("data_location")
     data_managed_by = flat("data_managed_by")
-    governance_concerns = JoinedField(source="governance_concerns")
+    governance_concerns = JoinedField()
     legal_framework_slugs = JoinedField("slug", source="legal_frameworks")
     legal_framework_names = JoinedField("name", source="legal_frameworks")
     contract_slugs = JoinedField("slug", source="contracts")

@@ -17,7 +17,7 @@ class FuzzyDateDisplayField(serializers.ReadOnlyField):
         return format_fuzzy_date(value)
 
 
-@extend_schema_field({"type": "string", "enum": ["year", "month", "day"], "nullable": True})
+@extend_schema_field({"type": ["string", "null"], "enum": ["year", "month", "day", None]})
 class FuzzyDatePrecisionField(serializers.ReadOnlyField):
     def to_representation(self, value):
         return fuzzy_date_precision(value)
@@ -36,6 +36,20 @@ class FilteredListLinkField(serializers.Field):
         url = f"{reverse(self.view_name)}?{self.param}={getattr(value, self.lookup_field)}"
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+
+@extend_schema_field({"anyOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]})
+class URLOrBlankField(serializers.ReadOnlyField):
+    """A web address, or "" when unknown."""
+
+
+class CoordinateField(serializers.DecimalField):
+    """Latitude or longitude as a JSON number (null when unknown)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_digits=8, decimal_places=5, coerce_to_string=False, read_only=True, allow_null=True
+        )
 
 
 def dig(obj, path: str | None):
@@ -58,6 +72,16 @@ class JoinedField(serializers.Field):
         return "; ".join(str(dig(item, self.attr)) for item in items)
 
 
-def flat(source: str, **kwargs) -> serializers.ReadOnlyField:
-    """A read-only export column that is empty when the relation on its path is missing."""
-    return serializers.ReadOnlyField(source=source, default=None, **kwargs)
+class FlatField(serializers.ReadOnlyField):
+    """A read-only export column read along a dotted path; None when a relation on it is missing."""
+
+    def __init__(self, path: str, **kwargs):
+        self.path = path
+        super().__init__(default=None, **kwargs)
+
+    def bind(self, field_name, parent):
+        super().bind(field_name, parent)
+        self.source, self.source_attrs = self.path, self.path.split(".")
+
+
+flat = FlatField

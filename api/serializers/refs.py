@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api.serializers.fields import CoordinateField, URLOrBlankField
 from deployments.models import Deployment, Place, PublicBody, Technology
 from registry.models import Country, LegalFramework, Source
 from vendors.models import Vendor
@@ -49,12 +50,8 @@ class TechnologyRefSerializer(serializers.ModelSerializer):
 
 class PlaceRefSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:place-detail", lookup_field="slug")
-    latitude = serializers.DecimalField(
-        max_digits=8, decimal_places=5, coerce_to_string=False, read_only=True
-    )
-    longitude = serializers.DecimalField(
-        max_digits=8, decimal_places=5, coerce_to_string=False, read_only=True
-    )
+    latitude = CoordinateField()
+    longitude = CoordinateField()
 
     class Meta:
         model = Place
@@ -69,7 +66,8 @@ class PublicBodyRefSerializer(serializers.ModelSerializer):
 
 class SourceRefSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:source-detail", lookup_field="slug")
-    original_url = serializers.URLField(source="url", read_only=True)
+    original_url = URLOrBlankField(source="url")
+    archived_url = URLOrBlankField()
 
     class Meta:
         model = Source

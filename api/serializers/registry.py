@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from api.serializers.fields import FilteredListLinkField, FuzzyDateDisplayField
+from api.serializers.fields import FilteredListLinkField, FuzzyDateDisplayField, URLOrBlankField
 from api.serializers.refs import CitationSerializer, CountryRefSerializer
 from registry.models import Country, LegalFramework, Source
 
@@ -41,6 +41,7 @@ class LegalFrameworkSerializer(serializers.ModelSerializer):
     adopted_on_display = FuzzyDateDisplayField(source="adopted_on")
     in_force_on_display = FuzzyDateDisplayField(source="in_force_on")
     ended_on_display = FuzzyDateDisplayField(source="ended_on")
+    official_url = URLOrBlankField()
     citations = CitationSerializer(many=True, read_only=True)
     deployments = FilteredListLinkField("api:deployment-list", "legal_framework")
 
@@ -73,7 +74,8 @@ class LegalFrameworkSerializer(serializers.ModelSerializer):
 
 class SourceSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:source-detail", lookup_field="slug")
-    original_url = serializers.URLField(source="url", read_only=True)
+    original_url = URLOrBlankField(source="url")
+    archived_url = URLOrBlankField()
     published_on_display = FuzzyDateDisplayField(source="published_on")
 
     class Meta:

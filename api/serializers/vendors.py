@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from api.serializers.fields import FilteredListLinkField, FuzzyDateDisplayField
+from api.serializers.fields import FilteredListLinkField, FuzzyDateDisplayField, URLOrBlankField
 from api.serializers.refs import (
     CitationSerializer,
     CountryRefSerializer,
@@ -36,6 +36,7 @@ class VendorSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:vendor-detail", lookup_field="slug")
     headquarters_country = CountryRefSerializer(read_only=True, allow_null=True)
     parent = VendorRefSerializer(read_only=True, allow_null=True)
+    website = URLOrBlankField()
     designations = DesignationSerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
     deployments = FilteredListLinkField("api:deployment-list", "vendor")
