@@ -111,7 +111,7 @@ class LinesArrayFormField(forms.CharField):
         return list(dict.fromkeys(line for line in lines if line))
 
 
-def array_formfield(db_field: ArrayField, **kwargs) -> forms.Field:
+def array_formfield(db_field: ArrayField) -> forms.Field:
     """Checkboxes for an array of choices, a one-per-line textarea for an array of text."""
     defaults = {
         "label": capfirst(db_field.verbose_name),

@@ -627,6 +627,24 @@ def test_vendor_as_its_own_parent(curator_client, world):
     assert vendor.parent is None
 
 
+def test_second_source_with_the_same_url(curator_client, world):
+    data = form_data(curator_client.get(add_url(Source)))
+    data.update(title="Same report", slug="same-report", kind=SourceKind.NEWS, url=world[Source].url)
+    response = curator_client.post(add_url(Source), data)
+    assert response.status_code == 200
+    assert "Another source already has this URL." in all_errors(response)
+    assert Source.objects.count() == 1
+
+
+def test_country_code_outside_iso_3166(curator_client, world):
+    data = form_data(curator_client.get(add_url(Country)))
+    data.update(code="XK", name="Kosovo")
+    response = curator_client.post(add_url(Country), data)
+    assert response.status_code == 200
+    assert "XK is not an ISO 3166-1 alpha-2 code (e.g. RS, IT, EC, CO)." in all_errors(response)
+    assert not Country.objects.filter(code="XK").exists()
+
+
 def test_citation_of_a_field_the_record_does_not_have(curator_client, world):
     deployment = world[Deployment]
     data = form_data(curator_client.get(change_url(deployment)))
