@@ -18,7 +18,11 @@ def import_settings(**environment) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update(environment)
     return subprocess.run(
-        [sys.executable, "-c", "import registry.settings as s; print(s.DEBUG, s.DATABASES['default']['NAME'])"],
+        [
+            sys.executable,
+            "-c",
+            "import registry.settings as s; print(s.DEBUG, s.DATABASES['default']['NAME'])",
+        ],
         cwd=PROJECT_DIR,
         env=env,
         capture_output=True,
