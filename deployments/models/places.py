@@ -6,9 +6,11 @@ They describe public facts (a city, a ministry), so they carry no review status 
 from django.db import models
 
 from deployments.choices import PlaceKind, PublicBodyKind
+from registry.history import track_history
 from registry.models import SlugManager
 
 
+@track_history
 class Technology(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100)
@@ -28,6 +30,7 @@ class Technology(models.Model):
         return (self.slug,)
 
 
+@track_history
 class Place(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=200)
@@ -70,6 +73,7 @@ class Place(models.Model):
         return (self.slug,)
 
 
+@track_history
 class PublicBody(models.Model):
     """A buyer or operator: a ministry, municipality, regional government, police force or agency."""
 

@@ -1,6 +1,7 @@
 """What every curated record shares: a review status, timestamps, and a "published only" queryset."""
 
 import pgtrigger
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -27,6 +28,8 @@ class CuratedModel(models.Model):
     review_status = models.CharField(
         max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT, db_index=True
     )
+    # Optimistic locking (django-concurrency): a save based on a stale version is refused.
+    version = AutoIncVersionField(help_text="Revision number; a save based on an older one is refused.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

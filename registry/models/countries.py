@@ -5,6 +5,7 @@ from django.db import models
 from registry.choices import CountryKind, Region
 from registry.fields import FuzzyDateField
 from registry.fuzzydates import fuzzy_dates_in_order
+from registry.history import track_history, track_links
 
 # ISO 3166-1 alpha-2, plus "EU", which ISO reserves for the European Union (a legal jurisdiction here).
 ISO_COUNTRY_CODES = frozenset(country.alpha_2 for country in pycountry.countries) | {"EU"}
@@ -24,6 +25,7 @@ class CountryManager(models.Manager):
         return self.get(code=code)
 
 
+@track_history
 class Country(models.Model):
     """A country, or a union of countries (the EU) whose law applies in its member states."""
 
@@ -73,3 +75,6 @@ class Country(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+
+track_links(Country.unions)

@@ -3,10 +3,12 @@ from django.db import models
 from registry.choices import LegalFrameworkKind, LegalStatus
 from registry.fields import FuzzyDateField
 from registry.fuzzydates import fuzzy_dates_in_order
+from registry.history import track_history, track_links
 from registry.models.base import CuratedManager, CuratedModel, protect_published_slug
 from registry.models.citations import Citation
 
 
+@track_history
 class LegalFramework(CuratedModel):
     """A law, bill, moratorium or court/DPA decision that governs surveillance somewhere."""
 
@@ -60,8 +62,12 @@ class LegalFramework(CuratedModel):
         return (self.slug,)
 
 
+@track_history
 class LegalFrameworkCitation(Citation):
     record = models.ForeignKey(LegalFramework, on_delete=models.CASCADE, related_name="citations")
 
     class Meta(Citation.Meta):
         pass
+
+
+track_links(LegalFramework.jurisdictions)

@@ -2,9 +2,11 @@ from django.db import models
 
 from registry.choices import SourceKind
 from registry.fields import FuzzyDateField
+from registry.history import track_history
 from registry.models.base import CuratedManager, CuratedModel, protect_published_slug
 
 
+@track_history
 class Source(CuratedModel):
     """Where a fact comes from: an article, a report, a decision, a leak."""
 

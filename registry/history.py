@@ -1,0 +1,32 @@
+"""Change history (django-pghistory): database triggers write an event for every insert, update and
+delete of a tracked model, on every path — admin, import, ``QuerySet.update()``, ``bulk_create``.
+
+Each model is decorated with ``@track_history``; many-to-many links without a model of their
+own are tracked with ``track_links``, so the history also shows which places, technologies or laws
+were linked and unlinked. The request's user and URL (HistoryMiddleware) and a curator's reason
+(``pghistory.context(reason=...)``) are stored with each event.
+"""
+
+import pghistory
+
+
+def _trackers(model) -> tuple[pghistory.Tracker, ...]:
+    # An update that changes nothing but the revision number (loading the seed again) is no event.
+    unchanged = [field.name for field in model._meta.fields if field.name == "version"]
+    return (
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude=unchanged, exclude_auto=True)),
+        pghistory.DeleteEvent(),
+    )
+
+
+def track_history(model):
+    """Class decorator: keep every insert, update and delete of ``model`` in its event table."""
+    return pghistory.track(*_trackers(model))(model)
+
+
+def track_links(*many_to_many_descriptors) -> None:
+    for descriptor in many_to_many_descriptors:
+        through = descriptor.through
+        name = through._meta.object_name.replace("_", " ").title().replace(" ", "")
+        pghistory.track(*_trackers(through), model_name=f"{name}Event")(through)
