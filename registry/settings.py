@@ -163,6 +163,8 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
+# Let browser scripts read what conditional requests and downloads need.
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Disposition"]
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
