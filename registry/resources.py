@@ -1,0 +1,618 @@
+"""Import and export of curated records (django-import-export): the base resource every app builds on.
+
+Files carry NATURAL KEYS, never database ids, so a file exported from one registry imports into
+another: a country is its ISO code, a vendor, deployment, contract, source or law its slug, a camera
+count its ``public_id``; a many-to-many relation is a comma-separated list of codes or slugs, an
+array of choices a comma-separated list, an array of free text (vendor aliases) one item per line
+of the cell, as the admin edits it. The resources of the three apps only declare ``model``, ``fields`` and ``import_id_fields``;
+everything else is here:
+
+- widgets are chosen from the model fields (natural keys for relations, fuzzy dates, strict numbers
+  and booleans), and an unknown key or a bad value is a row error naming the column;
+- every row is validated with ``full_clean()`` (field validators and CheckConstraints);
+- an import is ALL OR NOTHING: it runs in a transaction that is rolled back when any row is refused;
+- new and changed curated records are saved as DRAFTS whatever the file says (only reviewers publish,
+  through registry/workflow.py); unchanged rows are skipped and keep their status;
+- a ``version`` cell that differs from the stored version refuses the row (someone saved in between);
+- the history events of an import carry the importing user and the reason (``pghistory.context``);
+- exports are in a stable order (parents before children) and every text cell goes through
+  ``registry.csv_safety.escape_formula``, the function the API's CSV uses; numbers stay numbers. On
+  import a cell escaped that way (``'=...``) is read back without its quote.
+
+The admin (registry/admin_import_export.py) and the ``import_records`` / ``export_records`` commands
+use these resources; ``all_resources()`` lists them in dependency order. Each app's ``resources.py``
+holds a ``RESOURCES`` list; they are found by app label, as the admin finds ``admin.py``, so imports
+still point one way (registry <- vendors <- deployments).
+"""
+
+import datetime
+import importlib
+from collections.abc import Callable, Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pghistory
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models import QuerySet
+from import_export import fields as resource_fields
+from import_export import resources, widgets
+from import_export.formats import base_formats
+from import_export.instance_loaders import ModelInstanceLoader
+from import_export.results import Result
+
+from registry.choices import ReviewStatus
+from registry.csv_safety import FORMULA_TRIGGERS, escape_formula
+from registry.fields import FuzzyDateField
+from registry.models import Country, LegalFramework, LegalFrameworkCitation, Source
+from registry.roles import CURATED_APPS
+
+# The columns an import never takes from the file: the status is forced to draft, the version is
+# checked against the stored one (and then incremented by the save).
+IMPORT_READONLY = ("review_status", "version")
+NATURAL_KEY_FIELDS = ("slug", "code", "public_id")
+INTEGER_TYPES = (
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+)
+FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
+
+
+def natural_key_field(model) -> str:
+    """The field that names a record of ``model`` in files: slug, ISO code or public_id."""
+    names = {field.name for field in model._meta.get_fields()}
+    for name in NATURAL_KEY_FIELDS:
+        if name in names:
+            return name
+    raise LookupError(f"{model._meta.label} has no natural key field ({', '.join(NATURAL_KEY_FIELDS)}).")
+
+
+def unescape_formula(value):
+    """The inverse of ``escape_formula`` for cells read back: "'=SUM(A1)" -> "=SUM(A1)"."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in FORMULA_TRIGGERS:
+        return value[1:]
+    return value
+
+
+def _cell_text(value) -> str:
+    """A cell as text. XLSX gives numbers and dates for cells that look like them."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- Widgets ---------------------------------------------------------------------------------------
+
+
+class NaturalKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key written as the related record's natural key (ISO code or slug)."""
+
+    def __init__(self, model, field: str, **kwargs):
+        super().__init__(model, field=field, **kwargs)
+        self._found = {}
+
+    def clean(self, value, row=None, **kwargs):
+        key = _cell_text(value).strip()
+        if not key:
+            return None
+        if key not in self._found:
+            try:
+                self._found[key] = self.model._default_manager.get(**{self.field: key})
+            except (self.model.DoesNotExist, ValidationError):
+                raise ValueError(
+                    f"No {self.model._meta.verbose_name} with {self.field} {key!r} "
+                    "(import it first, or check the spelling)."
+                ) from None
+        return self._found[key]
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(getattr(value, self.field))
+
+
+class NaturalKeysWidget(widgets.ManyToManyWidget):
+    """A many-to-many relation written as comma-separated natural keys, sorted."""
+
+    def clean(self, value, row=None, **kwargs):
+        keys = list(dict.fromkeys(key.strip() for key in _cell_text(value).split(self.separator)))
+        keys = [key for key in keys if key]
+        if not keys:
+            return []
+        found = {
+            str(getattr(obj, self.field)): obj
+            for obj in self.model._default_manager.filter(**{f"{self.field}__in": keys})
+        }
+        missing = [key for key in keys if key not in found]
+        if missing:
+            raise ValueError(
+                f"No {self.model._meta.verbose_name} with {self.field} "
+                f"{', '.join(repr(key) for key in missing)} (import it first, or check the spelling)."
+            )
+        return [found[key] for key in keys]
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return self.separator.join(sorted(str(getattr(item, self.field)) for item in value.all()))
+
+
+class ArrayWidget(widgets.Widget):
+    """A PostgreSQL array: items joined by ``separator`` ("," for choices, a line break for free text,
+    one item per line as the admin edits them). Items are trimmed; empty ones are dropped."""
+
+    def __init__(self, separator: str = ",", **kwargs):
+        self.separator = separator
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = _cell_text(value)
+        parts = text.splitlines() if self.separator == "\n" else text.split(self.separator)
+        return [item for item in (part.strip() for part in parts) if item]
+
+    def render(self, value, obj=None, **kwargs):
+        return self.separator.join(value or ())
+
+
+class FuzzyDateWidget(widgets.CharWidget):
+    """A date as precise as its source ("2017", "2017-02", "2017-02-07"); XLSX numbers and dates too."""
+
+    def clean(self, value, row=None, **kwargs):
+        return _cell_text(value).strip()
+
+
+class StrictBooleanWidget(widgets.BooleanWidget):
+    """1/0, true/false (empty: unknown); anything else is an error rather than a silent False."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str):
+            value = value.strip()
+            lowered = value.lower()
+            if lowered in ("yes", "no"):
+                return lowered == "yes"
+        if value in self.NULL_VALUES:
+            return None
+        if value in self.TRUE_VALUES:
+            return True
+        if value in self.FALSE_VALUES:
+            return False
+        raise ValueError(f"{value!r} is not true or false: write 1 or 0 (or leave it empty when unknown).")
+
+
+class StrictIntegerWidget(widgets.IntegerWidget):
+    """A whole number: "12" or 12.0 from a spreadsheet, never a silently truncated 12.5."""
+
+    def clean(self, value, row=None, **kwargs):
+        if self.is_empty(value):
+            return None
+        try:
+            number = Decimal(_cell_text(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not a whole number.") from None
+        if not number.is_finite() or number != number.to_integral_value() or number.adjusted() > 30:
+            raise ValueError(f"{value!r} is not a whole number.")
+        return int(number)
+
+
+class StrictDecimalWidget(widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        try:
+            number = super().clean(value, row, **kwargs)
+        except (InvalidOperation, TypeError):
+            raise ValueError(f"{value!r} is not a number.") from None
+        if number is not None and not number.is_finite():
+            raise ValueError(f"{value!r} is not a number.")
+        return number
+
+
+# --- Loading the records a file names -------------------------------------------------------------
+
+
+class LockingInstanceLoader(ModelInstanceLoader):
+    """Finds the record a row names and locks it until the import's transaction ends."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_for_update(of=("self",))
+
+
+# --- The base resource -----------------------------------------------------------------------------
+
+
+class RegistryResource(resources.ModelResource):
+    """The base of every resource: natural keys, validation, drafts, history, safe exports.
+
+    Pass ``progress=callable`` to be called once per row imported or exported (the commands' bar).
+    """
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+        instance_loader_class = LockingInstanceLoader
+
+    def __init__(self, progress: Callable[[], None] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.progress = progress
+
+    # Fields and widgets, from the model --------------------------------------------------------
+
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        readonly = readonly or field_name in IMPORT_READONLY
+        widget = cls.registry_widget(django_field)
+        if widget is None:
+            field = super().field_from_django_field(field_name, django_field, readonly)
+            field.readonly = readonly
+            return field
+        return resource_fields.Field(
+            attribute=field_name,
+            column_name=field_name,
+            widget=widget,
+            readonly=readonly,
+            default=django_field.default,
+        )
+
+    @classmethod
+    def registry_widget(cls, django_field) -> widgets.Widget | None:
+        if django_field.many_to_many:
+            related = django_field.related_model
+            return NaturalKeysWidget(related, separator=",", field=natural_key_field(related))
+        if django_field.many_to_one or django_field.one_to_one:
+            related = django_field.related_model
+            return NaturalKeyWidget(related, field=natural_key_field(related))
+        if isinstance(django_field, ArrayField):
+            return ArrayWidget(separator="," if django_field.base_field.choices else "\n")
+        if isinstance(django_field, FuzzyDateField):
+            return FuzzyDateWidget()
+        if isinstance(django_field, models.TextField):
+            return widgets.CharWidget(allow_blank=True)  # an empty XLSX cell is '', not NULL
+        if isinstance(django_field, models.BooleanField):
+            return StrictBooleanWidget()
+        if isinstance(django_field, models.DecimalField):
+            return StrictDecimalWidget()
+        if django_field.get_internal_type() in INTEGER_TYPES:  # also the version (a BigIntegerField)
+            return StrictIntegerWidget()
+        if isinstance(django_field, models.DateField) and not isinstance(django_field, models.DateTimeField):
+            return widgets.DateWidget(format="%Y-%m-%d")
+        return None
+
+    # Import --------------------------------------------------------------------------------------
+
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
+        """Import ``dataset`` in one transaction, rolled back if any row is refused.
+
+        ``user`` (a user) and ``reason`` (default: "import <file_name>") go into the history events.
+        """
+        user = kwargs.get("user")
+        reason = kwargs.get("reason") or f"import {kwargs.get('file_name') or 'file'}"
+        metadata = {"reason": reason}
+        if getattr(user, "pk", None) is not None:
+            metadata["user"] = user.pk  # the key (and value) pghistory's HistoryMiddleware uses
+        with pghistory.context(**metadata):
+            return super().import_data(
+                dataset,
+                dry_run=dry_run,
+                raise_errors=raise_errors,
+                use_transactions=True,
+                collect_failed_rows=collect_failed_rows,
+                rollback_on_validation_errors=True,
+                **kwargs,
+            )
+
+    def import_row(self, row, instance_loader, **kwargs):
+        try:
+            return super().import_row(row, instance_loader, **kwargs)
+        finally:
+            if self.progress:
+                self.progress()
+
+    def before_import_row(self, row, **kwargs):
+        for column, value in row.items():
+            row[column] = unescape_formula(value)
+
+    def get_instance(self, instance_loader, row):
+        # A natural key naming an unknown related record: the row is new, and import_instance()
+        # reports the unknown key against its column.
+        try:
+            return super().get_instance(instance_loader, row)
+        except (ValueError, ValidationError):
+            return None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors: dict[str, list] = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self.get_import_fields():
+            # Many-to-many cells are saved after the record; check them now so they are row errors.
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row)
+                except ValueError as error:
+                    errors.setdefault(field.attribute, []).append(ValidationError(str(error), code="invalid"))
+        stale = self.stale_version(instance, row)
+        if stale:
+            errors.setdefault("version", []).append(ValidationError(stale, code="stale_version"))
+        if errors:
+            raise ValidationError(errors)
+
+    def stale_version(self, instance, row) -> str:
+        """Why the row's version refuses it ('' if it does not): the record changed since the export."""
+        if instance._state.adding or "version" not in row or not hasattr(instance, "version"):
+            return ""
+        cell = _cell_text(row["version"]).strip()
+        if not cell:
+            return ""
+        try:
+            version = int(Decimal(cell))
+        except InvalidOperation:
+            return f"{cell!r} is not a version number."
+        if version != instance.version:
+            return (
+                "changed in the registry since this file was exported "
+                f"(version {instance.version}, file has {version}): export it again and redo the change."
+            )
+        return ""
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # Imports never publish: a new or changed curated record is a draft until a reviewer
+        # publishes it through registry/workflow.py. (Unchanged rows are skipped, not saved.)
+        if hasattr(instance, "review_status"):
+            instance.review_status = ReviewStatus.DRAFT
+
+    # Export --------------------------------------------------------------------------------------
+
+    def export(self, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = self.get_queryset()
+        return super().export(queryset=self.export_records(queryset), **kwargs)
+
+    def export_records(self, queryset):
+        """The records of ``queryset`` in a stable order, parents before children, relations fetched."""
+        if not isinstance(queryset, QuerySet):
+            return queryset
+        model = self._meta.model
+        model_fields = [field for field in model._meta.get_fields() if field.concrete]
+        records = (
+            model._default_manager.filter(pk__in=queryset.order_by().values("pk"))
+            .select_related(*(f.name for f in model_fields if f.many_to_one))
+            .prefetch_related(*(f.name for f in model_fields if f.many_to_many))
+            .order_by(*self.export_ordering())
+        )
+        self_references = [f for f in model_fields if f.is_relation and f.related_model is model]
+        if not self_references:
+            return records
+        return parents_first(list(records), self_references)
+
+    def export_ordering(self) -> list[str]:
+        """The model's ordering, then the natural key, so that equal sort keys keep one order."""
+        model = self._meta.model
+        ordering = [name for name in model._meta.ordering if name.lstrip("-") not in ("id", "pk")]
+        for name in self.get_import_id_fields():
+            field = self.fields[name]
+            if isinstance(field.widget, NaturalKeyWidget):
+                ordering.append(f"{field.attribute}__{field.widget.field}")
+            else:
+                ordering.append(field.attribute)
+        return ordering
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(field.widget, widgets.NumberWidget):
+            return value  # a negative number is a number, not a formula
+        return escape_formula(value)
+
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        try:
+            return super().export_resource(instance, selected_fields, **kwargs)
+        finally:
+            if self.progress:
+                self.progress()
+
+
+def parents_first(records: list, self_references) -> list:
+    """Order ``records`` so that a record comes after the records it points at (its parent, its
+    unions), otherwise keeping their order; an import then finds every parent already there."""
+    by_pk = {record.pk: record for record in records}
+    ordered, placed, visiting = [], set(), set()
+
+    def parents(record) -> Iterator:
+        for field in self_references:
+            if field.many_to_many:
+                yield from (item.pk for item in getattr(record, field.name).all())
+            else:
+                yield getattr(record, field.attname)
+
+    def place(record):
+        if record.pk in placed or record.pk in visiting:
+            return
+        visiting.add(record.pk)
+        for pk in parents(record):
+            if pk in by_pk:
+                place(by_pk[pk])
+        visiting.discard(record.pk)
+        placed.add(record.pk)
+        ordered.append(record)
+
+    for record in records:
+        place(record)
+    return ordered
+
+
+class CitationResource(RegistryResource):
+    """A source cited for one record (optionally one field of it): declare ``Meta.model``."""
+
+    class Meta:
+        fields = ("record", "source", "field", "locator", "quote", "confidence")
+        import_id_fields = ("record", "source", "field")
+
+
+# --- The registry's resources ----------------------------------------------------------------------
+
+
+class CountryResource(RegistryResource):
+    class Meta:
+        model = Country
+        fields = (
+            "code",
+            "name",
+            "kind",
+            "region",
+            "subregion",
+            "unions",
+            "belt_and_road_joined",
+            "belt_and_road_left",
+        )
+        import_id_fields = ("code",)
+
+
+class SourceResource(RegistryResource):
+    class Meta:
+        model = Source
+        fields = (
+            "slug",
+            "title",
+            "author",
+            "publisher",
+            "kind",
+            "url",
+            "archived_url",
+            "doi",
+            "published_on",
+            "accessed_on",
+            "language",
+            "notes",
+            "review_status",
+            "version",
+        )
+        import_id_fields = ("slug",)
+
+
+class LegalFrameworkResource(RegistryResource):
+    class Meta:
+        model = LegalFramework
+        fields = (
+            "slug",
+            "name",
+            "short_name",
+            "kind",
+            "legal_status",
+            "jurisdictions",
+            "reference",
+            "adopted_on",
+            "in_force_on",
+            "ended_on",
+            "oversight_authority",
+            "covers_biometric_surveillance",
+            "official_url",
+            "summary",
+            "review_status",
+            "version",
+        )
+        import_id_fields = ("slug",)
+
+
+class LegalFrameworkCitationResource(CitationResource):
+    class Meta:
+        model = LegalFrameworkCitation
+
+
+# In dependency order: a file only refers to records of the files before it (or of earlier rows).
+RESOURCES = [CountryResource, SourceResource, LegalFrameworkResource, LegalFrameworkCitationResource]
+
+
+# --- Every resource, files and reports (the admin and the commands) -------------------------------
+
+
+def all_resources() -> list[type[RegistryResource]]:
+    """The resources of every curated model, in dependency order (registry, vendors, deployments)."""
+    found = []
+    for app_label in CURATED_APPS:
+        found.extend(importlib.import_module(f"{app_label}.resources").RESOURCES)
+    return found
+
+
+def resource_for(model) -> type[RegistryResource]:
+    for resource in all_resources():
+        if resource._meta.model is model:
+            return resource
+    raise LookupError(f"No import/export resource for {model._meta.label}.")
+
+
+def file_name_for(resource: type[RegistryResource], file_format: str) -> str:
+    """The file of a model in a directory written by ``export_records --all``: app.model.csv."""
+    return f"{resource._meta.model._meta.label_lower}.{file_format}"
+
+
+def format_of(path: Path, file_format: str | None = None) -> str:
+    name = (file_format or path.suffix.lstrip(".")).lower()
+    if name not in FORMATS:
+        raise ValueError(f"Unknown format {name!r} for {path.name}: use csv or xlsx.")
+    return name
+
+
+def read_dataset(path: Path, file_format: str | None = None):
+    """A file as a tablib Dataset (CSV in UTF-8, with or without a byte order mark, or XLSX)."""
+    name = format_of(path, file_format)
+    data = path.read_bytes()
+    if name == "csv":
+        return FORMATS[name](encoding="utf-8-sig").create_dataset(data.decode("utf-8-sig"))
+    return FORMATS[name]().create_dataset(data)
+
+
+def export_bytes(resource: RegistryResource, queryset=None, file_format: str = "csv") -> bytes:
+    """``queryset`` (default: every record) exported as CSV (UTF-8) or XLSX bytes."""
+    format_class = FORMATS[file_format]
+    dataset = resource.export(queryset, force_native_type=format_class in base_formats.BINARY_FORMATS)
+    data = format_class().export_data(dataset)
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def row_errors(result: Result) -> Iterator[tuple[int | None, str, str]]:
+    """Every refusal of an import as (row, column, message); row 1 is the first row under the header.
+
+    The row number is the one the admin's preview shows; in the file it is on line row + 1.
+    """
+    for error in result.base_errors:
+        yield None, "", str(error.error)
+    for number, errors in result.row_errors():
+        for error in errors:
+            yield number, "", str(error.error)
+    for invalid in result.invalid_rows:
+        for column, messages in invalid.field_specific_errors.items():
+            for message in messages:
+                yield invalid.number, column, str(message)
+        for message in invalid.non_field_specific_errors:
+            yield invalid.number, "", str(message)
+
+
+def describe_row_error(number: int | None, column: str, message: str) -> str:
+    where = "file" if number is None else f"row {number} (line {number + 1})"
+    if column and column != NON_FIELD_ERRORS:
+        where += f", column {column!r}"
+    return f"{where}: {message}"
+
+
+def totals(result: Result) -> dict[str, int]:
+    """How many rows are new, changed (update), unchanged (skip) and refused (invalid, error)."""
+    return {name: count for name, count in result.totals.items() if count}
