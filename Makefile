@@ -25,7 +25,12 @@ run: seed
 	$(BIN)/python manage.py ensure_local_curator
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Tests speak plain HTTP to testserver/localhost; on a DATABASE_URL database that is production mode,
+# so give it a throwaway key and hosts and no HTTPS redirect (your own values win when set).
 test: install
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-not-a-secret-$$$$} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-testserver,localhost,127.0.0.1} \
+	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

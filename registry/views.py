@@ -1,5 +1,13 @@
-from django.db import connection
-from django.http import JsonResponse
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.views.defaults import server_error as django_server_error
+
+logger = logging.getLogger(__name__)
+
+DATABASE_RETRY_AFTER_SECONDS = 30
 
 
 def healthz(request):
@@ -7,3 +15,22 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request):
+    """handler500: a database that cannot be reached is a 503 with Retry-After, not a traceback.
+
+    Django closes the broken connection when the request ends, so the next request reconnects as
+    soon as PostgreSQL is back.
+    """
+    exception = sys.exc_info()[1]
+    if not isinstance(exception, OperationalError | InterfaceError):
+        return django_server_error(request)
+    logger.error("database unavailable: %s", exception)
+    message = "The registry's database is unavailable. Please try again shortly."
+    if request.path_info.startswith("/api/") or request.path_info == "/healthz":
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
