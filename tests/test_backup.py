@@ -1,5 +1,6 @@
 """Backup and restore: every table, history included, comes back identical in an empty database."""
 
+import io
 import uuid
 from pathlib import Path
 
@@ -55,10 +56,8 @@ def test_restore_into_an_empty_database_gives_back_every_table(tmp_path, empty_d
     deployment.save()
     dump = tmp_path / "registry.dump"
 
-    call_command("backup_registry", str(dump), stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
-    call_command(
-        "restore_registry", str(dump), database_name=empty_database, stdout=open(tmp_path / "out2.txt", "w")
-    )  # noqa: SIM115
+    call_command("backup_registry", str(dump), stdout=io.StringIO())
+    call_command("restore_registry", str(dump), database_name=empty_database, stdout=io.StringIO())
 
     original = table_fingerprints(connection.settings_dict["NAME"])
     restored = table_fingerprints(empty_database)
@@ -70,7 +69,7 @@ def test_restore_into_an_empty_database_gives_back_every_table(tmp_path, empty_d
 @pytest.mark.django_db(transaction=True)
 def test_restore_refuses_to_overwrite_a_database_that_has_tables(tmp_path):
     dump = tmp_path / "registry.dump"
-    call_command("backup_registry", str(dump), stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
+    call_command("backup_registry", str(dump), stdout=io.StringIO())
     with pytest.raises(CommandError, match="not empty"):
         call_command("restore_registry", str(dump))
 
@@ -78,7 +77,7 @@ def test_restore_refuses_to_overwrite_a_database_that_has_tables(tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_a_broken_dump_restores_nothing(tmp_path, empty_database):
     dump = tmp_path / "registry.dump"
-    call_command("backup_registry", str(dump), stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
+    call_command("backup_registry", str(dump), stdout=io.StringIO())
     truncated = tmp_path / "truncated.dump"
     truncated.write_bytes(dump.read_bytes()[: dump.stat().st_size // 2])
     with pytest.raises(CommandError, match="pg_restore failed"):
