@@ -1,8 +1,9 @@
 """Full-text search (PostgreSQL) and strict ordering for the public lists."""
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import F, Func, TextField, Value
+from django.db.models import BooleanField, Expression, F, Func, Q, TextField, Value
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
@@ -17,9 +18,102 @@ def _searchable(model, path: str):
     return F(path)
 
 
+def search_document(model, fields) -> SearchVector:
+    """``to_tsvector('simple', field || ' ' || field ...)``: the expression the GIN indexes hold."""
+    return SearchVector(*(_searchable(model, path) for path in fields), config="simple")
+
+
+# Each lexeme quoted as a tsquery operand: '...' with ' doubled and \ escaped.
+_QUOTED_LEXEME = r"'''' || replace(replace(lexeme, E'\\', E'\\\\'), '''', '''''') || ''''"
+
+
+class AnyLexemeOf(Func):
+    """A tsquery matching any lexeme the search terms could contain: the lexemes of
+    ``to_tsvector('simple', terms)``, and of the terms with hyphens read as spaces
+    (``websearch_to_tsquery`` reads ``-word`` as a negation and ``a-b`` as a phrase of its parts).
+    A superset of the lexemes of ``websearch_to_tsquery('simple', terms)``; NULL when there are none."""
+
+    output_field = TextField()
+    template = (
+        f"(SELECT string_agg({_QUOTED_LEXEME}, ' | ')::tsquery "  # noqa: S608 (constants; terms are a parameter)
+        "FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, %(expressions)s)) "
+        "|| tsvector_to_array(to_tsvector('simple'::regconfig, translate(%(expressions)s, '-', ' ')))) AS lexeme)"
+    )
+
+    def __init__(self, terms: str):
+        super().__init__(Value(terms, output_field=TextField()))
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return sql, (*params, *params)  # %(expressions)s appears twice
+
+
+class Matches(Func):
+    """``document @@ tsquery`` for a tsquery that is already one (Django's lookup would re-parse it)."""
+
+    output_field = BooleanField()
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+
+
+class EqualsAny(Expression):
+    """``column = ANY(ARRAY(subquery))``: unlike ``IN (subquery)``, usable by an index scan in an OR."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column, array):
+        super().__init__()
+        self.column, self.array = column, array
+
+    def get_source_expressions(self):
+        return [self.column, self.array]
+
+    def set_source_expressions(self, expressions):
+        self.column, self.array = expressions
+
+    def as_sql(self, compiler, connection):
+        column_sql, column_params = compiler.compile(self.column)
+        array_sql, array_params = compiler.compile(self.array)
+        return f"{column_sql} = ANY({array_sql})", (*column_params, *array_params)
+
+
+def index_prefilter(model, fields, terms: str, query: SearchQuery) -> tuple[SearchVector, Q] | None:
+    """A condition implied by the search that indexes can answer (with the own document), or None.
+
+    When the search document spans related tables (a deployment's country name), no index holds it.
+    So it is split into the record's own fields, whose document an expression GIN index holds (see
+    the models' Meta.indexes), and each related ``fk__field``. A record can match the whole document
+    only if its own document matches, or a related record contains a lexeme of the query: when none
+    does, the related text adds no lexeme the query can see and (the related fields being at one end
+    of the document) the distances between the record's own lexemes are unchanged, so the whole
+    document matches exactly when the own document does. The exact match on the whole document is
+    still applied; the prefilter only lets PostgreSQL start from the indexes.
+    """
+    local = [path for path in fields if "__" not in path]
+    related = [path for path in fields if "__" in path]
+    if not related or not local:
+        return None
+    if list(fields) not in (local + related, related + local):
+        return None  # a related field between own fields would shift their positions
+    condition = Q(_search_own_document=query)
+    for path in related:
+        relation, _, attribute = path.partition("__")
+        field = model._meta.get_field(relation)
+        if "__" in attribute or not field.many_to_one:
+            return None
+        matches = Matches(SearchVector(attribute, config="simple"), AnyLexemeOf(terms))
+        candidates = field.related_model._base_manager.filter(matches).order_by().values("pk")
+        condition |= Q(EqualsAny(F(field.attname), ArraySubquery(candidates)))
+    return search_document(model, local), condition
+
+
 class FullTextSearchFilter(BaseFilterBackend):
     """``?search=``: websearch syntax ("safe city" -huawei, "exact phrase", or), config "simple" so
-    names match in any language, over the view's ``search_fields``."""
+    names match in any language, over the view's ``search_fields``.
+
+    The document is the expression the models' GIN indexes hold; for documents that span tables,
+    see ``index_prefilter``.
+    """
 
     search_param = "search"
 
@@ -30,8 +124,12 @@ class FullTextSearchFilter(BaseFilterBackend):
             return queryset
         if len(terms) > SEARCH_MAX_LENGTH:
             raise ValidationError({self.search_param: [f"At most {SEARCH_MAX_LENGTH} characters."]})
-        document = SearchVector(*(_searchable(queryset.model, path) for path in fields), config="simple")
         query = SearchQuery(terms, config="simple", search_type="websearch")
+        prefilter = index_prefilter(queryset.model, fields, terms, query)
+        if prefilter is not None:
+            own_document, condition = prefilter
+            queryset = queryset.alias(_search_own_document=own_document).filter(condition)
+        document = search_document(queryset.model, fields)
         return queryset.alias(search_document=document).filter(search_document=query)
 
     def get_schema_operation_parameters(self, view):

@@ -1,5 +1,7 @@
 import uuid
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 
 from deployments.choices import CameraCountKind
@@ -44,6 +46,13 @@ class CameraCount(CuratedModel):
 
     class Meta:
         ordering = ["deployment", "as_of", "kind"]
+        indexes = [
+            # The default order of the public list (then the primary key), and the filters.
+            models.Index(fields=["deployment", "as_of", "kind", "id"], name="cameracount_list_order"),
+            models.Index(fields=["as_of"], name="cameracount_as_of"),
+            models.Index(fields=["kind"], name="cameracount_kind"),
+            GinIndex(SearchVector("phase", "notes", config="simple"), name="cameracount_search_gin"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(as_of=""),

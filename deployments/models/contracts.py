@@ -1,3 +1,5 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 
 from deployments.choices import ContractKind, Disclosure, ProcurementMethod, VendorRole
@@ -33,6 +35,12 @@ class Contract(CuratedModel):
 
     class Meta:
         ordering = ["signed_on", "name"]
+        indexes = [
+            models.Index(fields=["signed_on", "name", "id"], name="contract_list_order"),
+            models.Index(fields=["kind"], name="contract_kind"),
+            models.Index(fields=["value_amount"], name="contract_value_amount"),
+            GinIndex(SearchVector("name", "summary", "financing", config="simple"), name="contract_search_gin"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(value_amount__isnull=True) | models.Q(value_amount__gte=0),

@@ -1,5 +1,6 @@
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 
 from deployments.choices import DataLocation, DeploymentStatus, GovernanceConcern, Purpose, VendorRole
@@ -53,6 +54,18 @@ class Deployment(CuratedModel):
         indexes = [
             GinIndex(fields=["governance_concerns"], name="deployment_concerns_gin"),
             GinIndex(fields=["purposes"], name="deployment_purposes_gin"),
+            # Full-text search (api/filters.py): the exact document of the API's ?search=, minus the
+            # country name (another table), and the name alone (searched from camera counts).
+            GinIndex(
+                SearchVector("name", "summary", "data_managed_by", config="simple"),
+                name="deployment_search_gin",
+            ),
+            GinIndex(SearchVector("name", config="simple"), name="deployment_name_search_gin"),
+            # The default public list (published, by name) and the filters.
+            models.Index(fields=["review_status", "name", "id"], name="deployment_published_name"),
+            models.Index(fields=["started_on"], name="deployment_started_on"),
+            models.Index(fields=["status"], name="deployment_status"),
+            models.Index(fields=["data_location"], name="deployment_data_location"),
         ]
         constraints = [
             models.CheckConstraint(

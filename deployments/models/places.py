@@ -3,6 +3,8 @@
 They describe public facts (a city, a ministry), so they carry no review status of their own.
 """
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 
 from deployments.choices import PlaceKind, PublicBodyKind
@@ -46,6 +48,7 @@ class Place(models.Model):
 
     class Meta:
         ordering = ["country__name", "name"]
+        indexes = [GinIndex(SearchVector("name", config="simple"), name="place_search_gin")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
@@ -94,6 +97,8 @@ class PublicBody(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "public bodies"
+        # Contracts are searched by their buyer's name (api/filters.py).
+        indexes = [GinIndex(SearchVector("name", config="simple"), name="publicbody_search_gin")]
 
     def __str__(self):
         return self.name

@@ -1,3 +1,5 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 
 from registry.choices import SourceKind
@@ -27,6 +29,10 @@ class Source(CuratedModel):
 
     class Meta:
         ordering = ["-published_on", "title"]
+        indexes = [
+            GinIndex(SearchVector("title", "author", "publisher", config="simple"), name="source_search_gin"),
+            models.Index(fields=["-published_on", "title", "id"], name="source_list_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"],
