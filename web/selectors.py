@@ -1,0 +1,255 @@
+"""Reads of the public website that the apps' selectors do not provide, each built on them.
+
+Every queryset here starts from a ``published_*``/``public_*`` selector (or reference data), so a
+draft, in-review or retracted record never reaches a page, a figure, a map or a related list.
+"""
+
+from dataclasses import dataclass
+from itertools import chain
+
+from django.db.models import Prefetch, QuerySet
+
+from deployments.choices import CameraCountKind
+from deployments.models import (
+    ContractCitation,
+    ContractParty,
+    Deployment,
+    DeploymentCitation,
+    DeploymentVendor,
+)
+from deployments.selectors import (
+    places,
+    public_deployments,
+    published_camera_counts,
+    published_contracts,
+    published_deployments,
+    technologies,
+)
+from registry.models import Country, LegalFrameworkCitation, Source
+from registry.selectors import (
+    countries,
+    public_legal_frameworks,
+    published_citations,
+    published_legal_frameworks,
+    published_sources,
+)
+from vendors.models import VendorCitation
+from vendors.selectors import public_vendors, published_designations, published_vendors
+
+
+def _published_vendor_roles() -> QuerySet[DeploymentVendor]:
+    return DeploymentVendor.objects.filter(vendor__in=published_vendors()).select_related("vendor")
+
+
+def deployment_list() -> QuerySet[Deployment]:
+    """Published deployments with what a row of a list shows (country, vendors, technologies)."""
+    return (
+        published_deployments()
+        .select_related("country")
+        .prefetch_related(
+            Prefetch("vendor_roles", queryset=_published_vendor_roles()),
+            Prefetch("technologies", queryset=technologies()),
+        )
+    )
+
+
+def deployment_map_list() -> QuerySet[Deployment]:
+    """Published deployments with their places, for maps."""
+    return (
+        published_deployments()
+        .select_related("country")
+        .prefetch_related(Prefetch("places", queryset=places().order_by("name")))
+    )
+
+
+def map_points(deployments) -> list[dict]:
+    """One marker per located place of each deployment (deployments come with their places)."""
+    points = []
+    for deployment in deployments:
+        for place in deployment.places.all():
+            if place.latitude is None or place.longitude is None:
+                continue
+            points.append(
+                {
+                    "deployment": deployment.name,
+                    "slug": deployment.slug,
+                    "url": f"/deployments/{deployment.slug}/",
+                    "place": place.name,
+                    "lat": float(place.latitude),
+                    "lng": float(place.longitude),
+                }
+            )
+    return points
+
+
+@dataclass(frozen=True)
+class HeadlineFigures:
+    countries: int
+    deployments: int
+    vendors: int
+    cameras: int
+    deployments_with_cameras: int
+
+
+def latest_installed_counts() -> dict[int, int]:
+    """Per published deployment: the most recent published "installed" count (by its as-of date;
+    when sources disagree on that date, the highest of them). Keyed by deployment id."""
+    latest = (
+        published_camera_counts()
+        .filter(kind=CameraCountKind.INSTALLED)
+        .order_by("deployment_id", "-as_of", "-cameras")
+        .distinct("deployment_id")
+        .values_list("deployment_id", "cameras")
+    )
+    return dict(latest)
+
+
+def headline_figures() -> HeadlineFigures:
+    deployments = published_deployments()
+    latest = latest_installed_counts()
+    return HeadlineFigures(
+        countries=deployments.values("country_id").distinct().count(),
+        deployments=deployments.count(),
+        vendors=published_vendors().filter(deployments__in=deployments).distinct().count(),
+        cameras=sum(latest.values()),
+        deployments_with_cameras=len(latest),
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    name: str
+    url: str
+    updated_at: object
+
+
+def latest_changes(limit: int = 10) -> list[Change]:
+    """The most recently updated published records of each public kind, newest first."""
+    rows = chain(
+        (
+            Change("deployment", obj.name, f"/deployments/{obj.slug}/", obj.updated_at)
+            for obj in published_deployments()
+            .only("slug", "name", "updated_at")
+            .order_by("-updated_at")[:limit]
+        ),
+        (
+            Change("vendor", obj.name, f"/vendors/{obj.slug}/", obj.updated_at)
+            for obj in published_vendors().only("slug", "name", "updated_at").order_by("-updated_at")[:limit]
+        ),
+        (
+            Change("legal-framework", str(obj), f"/legal-frameworks/{obj.slug}/", obj.updated_at)
+            for obj in published_legal_frameworks()
+            .only("slug", "name", "short_name", "updated_at")
+            .order_by("-updated_at")[:limit]
+        ),
+        (
+            Change("source", obj.title, f"/sources/{obj.slug}/", obj.updated_at)
+            for obj in published_sources().only("slug", "title", "updated_at").order_by("-updated_at")[:limit]
+        ),
+    )
+    return sorted(rows, key=lambda change: (change.updated_at, change.name), reverse=True)[:limit]
+
+
+def countries_with_deployments() -> QuerySet[Country]:
+    return Country.objects.filter(pk__in=published_deployments().values("country_id")).order_by("name")
+
+
+def vendors_with_deployments():
+    return published_vendors().filter(deployments__in=published_deployments()).distinct().order_by("name")
+
+
+# --- Detail pages --------------------------------------------------------------------------------
+
+
+def deployment_detail() -> QuerySet[Deployment]:
+    """A published deployment with everything its page shows (public_deployments + contract citations)."""
+    return public_deployments().prefetch_related(
+        Prefetch(
+            "contracts__citations",
+            queryset=published_citations(ContractCitation),
+        ),
+        "legal_frameworks__jurisdictions",
+    )
+
+
+def country_pages() -> QuerySet[Country]:
+    return countries()
+
+
+def country_related(country: Country) -> dict:
+    return {
+        "deployments": deployment_map_list()
+        .filter(country=country)
+        .prefetch_related(Prefetch("vendor_roles", queryset=_published_vendor_roles())),
+        "vendors": published_vendors().filter(headquarters_country=country).order_by("name"),
+        "legal_frameworks": published_legal_frameworks()
+        .filter(jurisdictions__in=[country, *country.unions.all()])
+        .distinct()
+        .order_by("name"),
+    }
+
+
+def vendor_related(vendor) -> dict:
+    roles = (
+        DeploymentVendor.objects.filter(vendor=vendor, deployment__in=published_deployments())
+        .select_related("deployment__country")
+        .order_by("deployment__name", "role")
+    )
+    parties = (
+        ContractParty.objects.filter(vendor=vendor, contract__in=published_contracts())
+        .select_related("contract__buyer__country")
+        .order_by("contract__signed_on", "contract__name")
+    )
+    return {
+        "deployment_roles": roles,
+        "contract_parties": parties,
+        "subsidiaries": published_vendors().filter(parent=vendor).order_by("name"),
+    }
+
+
+def legal_framework_detail():
+    return public_legal_frameworks()
+
+
+def legal_framework_related(framework) -> dict:
+    return {"deployments": deployment_list().filter(legal_frameworks=framework).order_by("name")}
+
+
+def source_detail() -> QuerySet[Source]:
+    return published_sources()
+
+
+def source_uses(source: Source) -> dict:
+    """Every published record that cites this source, and the published observations it backs."""
+    return {
+        "deployment_citations": published_citations(DeploymentCitation)
+        .filter(source=source, record__in=published_deployments())
+        .select_related("record")
+        .order_by("record__name", "field"),
+        "vendor_citations": published_citations(VendorCitation)
+        .filter(source=source, record__in=published_vendors())
+        .select_related("record")
+        .order_by("record__name", "field"),
+        "legal_framework_citations": published_citations(LegalFrameworkCitation)
+        .filter(source=source, record__in=published_legal_frameworks())
+        .select_related("record")
+        .order_by("record__name", "field"),
+        "contract_citations": published_citations(ContractCitation)
+        .filter(source=source, record__in=published_contracts())
+        .select_related("record")
+        .prefetch_related(Prefetch("record__deployments", queryset=published_deployments()))
+        .order_by("record__name", "field"),
+        "camera_counts": published_camera_counts()
+        .filter(source=source)
+        .select_related("deployment", "place")
+        .order_by("deployment__name", "as_of"),
+        "designations": published_designations()
+        .filter(source=source, vendor__in=published_vendors())
+        .select_related("vendor")
+        .order_by("vendor__name"),
+    }
+
+
+def vendor_detail():
+    return public_vendors()
