@@ -79,6 +79,7 @@ class CameraCountInline(RegistryTabularInline):
         "confidence",
         "review_status",
     )
+    readonly_fields = ("review_status",)  # changed only by the workflow, on the count's own page
     autocomplete_fields = ("place", "source")
     str_select_related = ("deployment",)
 

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils.text import capfirst
 
 from registry.admin_import_export import ImportExportAdminMixin
+from registry.admin_workflow import WorkflowAdminMixin
 from registry.fuzzydates import format_fuzzy_date
 from registry.models.citations import citable_field_names
 
@@ -165,7 +166,7 @@ class RegistryAdminMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class RegistryModelAdmin(ImportExportAdminMixin, RegistryAdminMixin, admin.ModelAdmin):
+class RegistryModelAdmin(WorkflowAdminMixin, ImportExportAdminMixin, RegistryAdminMixin, admin.ModelAdmin):
     """A ModelAdmin of the registry.
 
     - ``list_prefetch_related``: to-many relations a list column shows, fetched once per page.
