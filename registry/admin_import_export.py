@@ -29,11 +29,12 @@ class ImportExportAdminMixin(ImportExportMixin):
         return [resource_for(self.model)]
 
     def has_import_permission(self, request):
-        return (
-            is_curator(request.user)
-            and self.has_add_permission(request)
-            and self.has_change_permission(request)
-        )
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            return False
+        # Asked several times per page: look the role up once per request.
+        if not hasattr(request, "_may_import_records"):
+            request._may_import_records = is_curator(request.user)
+        return request._may_import_records
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)

@@ -27,6 +27,7 @@ still point one way (registry <- vendors <- deployments).
 
 import datetime
 import importlib
+import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -163,6 +164,19 @@ class ArrayWidget(widgets.Widget):
         return self.separator.join(value or ())
 
 
+class UUIDWidget(widgets.Widget):
+    """A UUID (a camera count's public_id); empty for a new record, which then gets a fresh one."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = _cell_text(value).strip()
+        if not text:
+            return None
+        try:
+            return uuid.UUID(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a UUID.") from None
+
+
 class FuzzyDateWidget(widgets.CharWidget):
     """A date as precise as its source ("2017", "2017-02", "2017-02-07"); XLSX numbers and dates too."""
 
@@ -274,6 +288,8 @@ class RegistryResource(resources.ModelResource):
             return ArrayWidget(separator="," if django_field.base_field.choices else "\n")
         if isinstance(django_field, FuzzyDateField):
             return FuzzyDateWidget()
+        if isinstance(django_field, models.UUIDField):
+            return UUIDWidget()
         if isinstance(django_field, models.TextField):
             return widgets.CharWidget(allow_blank=True)  # an empty XLSX cell is '', not NULL
         if isinstance(django_field, models.BooleanField):
@@ -353,6 +369,32 @@ class RegistryResource(resources.ModelResource):
         stale = self.stale_version(instance, row)
         if stale:
             errors.setdefault("version", []).append(ValidationError(stale, code="stale_version"))
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """``full_clean()`` (validators, ``clean()``, unique and check constraints), except that a
+        foreign key this import resolved by its natural key is not looked up in the database again."""
+        errors = dict(import_validation_errors or {})
+        exclude = set(errors)
+        resolved = {
+            field.attribute
+            for field in self.get_import_fields()
+            if isinstance(field.widget, NaturalKeyWidget)
+            and getattr(instance, field.attribute, None) is not None
+        }
+        steps = [
+            lambda: instance.clean_fields(exclude=exclude | resolved),
+            instance.clean,
+            lambda: instance.validate_unique(exclude=exclude),
+            lambda: instance.validate_constraints(exclude=exclude),
+        ]
+        for step in steps:
+            try:
+                step()
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+                exclude |= {name for name in errors if name != NON_FIELD_ERRORS}
         if errors:
             raise ValidationError(errors)
 

@@ -537,6 +537,19 @@ def test_round_trip_of_the_seed_through_an_empty_registry(seed, tmp_path):
         ), name
 
 
+def test_importing_an_unchanged_export_changes_nothing(seed, tmp_path, capsys):
+    directory = tmp_path / "registry"
+    call_command("export_records", all_dir=str(directory), verbosity=0)
+    before = snapshot()
+
+    call_command("import_records", all_dir=str(directory))
+
+    assert snapshot() == before  # no record saved, no history event, statuses untouched
+    out = capsys.readouterr().out
+    assert " new" not in out and " changed" not in out
+    assert "deployments.cameracount.csv: 20 unchanged" in out
+
+
 def test_import_all_is_all_or_nothing_across_files(seed, tmp_path, capsys):
     directory = tmp_path / "registry"
     call_command("export_records", all_dir=str(directory), verbosity=0)
