@@ -63,13 +63,15 @@ def public_deployments() -> QuerySet[Deployment]:
         published_deployments()
         .select_related("country", "operator")
         .prefetch_related(
-            Prefetch("places", queryset=places().order_by("name")),
-            Prefetch("technologies", queryset=technologies()),
+            # Ties broken by id: the CSV export (api/copy_export.py) joins in this same order.
+            Prefetch("places", queryset=places().order_by("name", "pk")),
+            Prefetch("technologies", queryset=technologies().order_by("name", "pk")),
             Prefetch("vendor_roles", queryset=_published_vendor_roles()),
-            Prefetch("legal_frameworks", queryset=published_legal_frameworks()),
+            Prefetch("legal_frameworks", queryset=published_legal_frameworks().order_by("name", "pk")),
             Prefetch(
                 "contracts",
                 queryset=published_contracts()
+                .order_by("signed_on", "name", "pk")
                 .select_related("buyer")
                 .prefetch_related(Prefetch("parties", queryset=_published_parties())),
             ),

@@ -1,0 +1,186 @@
+"""Scale paths: the COPY CSV export equals the serializer CSV byte for byte; search starts from the
+GIN indexes and finds exactly what the plain document finds. Speed itself is measured by bench/."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from api.filters import search_document
+from deployments.models import CameraCount, Deployment
+from registry.choices import ReviewStatus
+from tests import factories
+from tests.api_support import api_fixture, generous_throttling_fixture, world_fixture  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1"
+COPY_ENDPOINTS = ["deployments", "camera-counts"]
+
+
+def both_csvs(api, settings, url):
+    """The CSV of ``url`` by COPY and by the serializers."""
+    settings.API_CSV_COPY = True
+    fast = api.get(url)
+    settings.API_CSV_COPY = False
+    slow = api.get(url)
+    assert fast.status_code == slow.status_code == 200
+    assert fast["Content-Type"] == slow["Content-Type"]
+    assert fast["Content-Disposition"] == slow["Content-Disposition"]
+    return fast.getvalue(), slow.getvalue()
+
+
+def assert_same_csv(api, settings, url, min_rows=1):
+    fast, slow = both_csvs(api, settings, url)
+    assert fast == slow, first_difference(fast, slow)
+    rows = list(csv.reader(io.StringIO(fast.decode("utf-8"))))
+    assert len(rows) - 1 >= min_rows, url
+    return rows
+
+
+def first_difference(fast: bytes, slow: bytes) -> str:
+    for number, (a, b) in enumerate(zip(fast.split(b"\r\n"), slow.split(b"\r\n"), strict=False)):
+        if a != b:
+            return f"line {number}:\n copy: {a!r}\n  csv: {b!r}"
+    return f"lengths {len(fast)} != {len(slow)}"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?country=RS",
+        "?search=safe",
+        "?ordering=-started_on",
+        "?vendor=huawei",
+        "?technology=facial-recognition&status=active",
+        "?started_after=2015",
+    ],
+)
+def test_copy_csv_equals_serializer_csv_on_the_seed(api, settings, seed, query):
+    assert_same_csv(
+        api,
+        settings,
+        f"{BASE}/deployments/?format=csv{'&' if query else '?'}{query[1:]}".replace(
+            "?format=csv?", "?format=csv&"
+        ),
+        min_rows=0,
+    )
+
+
+def test_copy_csv_equals_serializer_csv_on_seed_camera_counts(api, settings, seed):
+    rows = assert_same_csv(api, settings, f"{BASE}/camera-counts/?format=csv")
+    assert rows[0][0] == "public_id"
+    assert_same_csv(api, settings, f"{BASE}/camera-counts/?format=csv&country=RS", min_rows=0)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["=1+1", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", 'quote " and, comma', "new\nline", "华为 ünïcode"],
+)
+def test_copy_csv_escapes_exactly_as_the_serializer(api, settings, world, payload):
+    factories.deployment("formula", payload, world.rs, summary=payload, data_managed_by=payload)
+    rows = assert_same_csv(api, settings, f"{BASE}/deployments/?format=csv")
+    row = next(row for row in rows if row[0] == "formula")
+    header = rows[0]
+    name = row[header.index("name")]
+    assert name == ("'" + payload if payload[0] in "=+-@\t\r" else payload)
+
+
+def test_copy_csv_leaves_out_drafts_and_their_links(api, settings, world):
+    draft = factories.deployment("draft-one", "Draft one", world.rs)
+    Deployment.objects.filter(pk=draft.pk).update(review_status=ReviewStatus.DRAFT)
+    fast, slow = both_csvs(api, settings, f"{BASE}/deployments/?format=csv")
+    assert fast == slow
+    assert b"draft-one" not in fast
+    fast, slow = both_csvs(api, settings, f"{BASE}/camera-counts/?format=csv")
+    assert fast == slow
+
+
+def test_copy_csv_on_synthetic_data(api, settings):
+    call_command("generate_synthetic", deployments=300, camera_counts=1500, seed=7, verbosity=0)
+    for url in (
+        f"{BASE}/deployments/?format=csv",
+        f"{BASE}/deployments/?format=csv&ordering=-updated_at,name",
+        f"{BASE}/deployments/?format=csv&search=safe city",
+        f"{BASE}/deployments/?format=csv&concern=no-legal-basis&purpose=traffic",
+        f"{BASE}/camera-counts/?format=csv",
+        f"{BASE}/camera-counts/?format=csv&kind=installed&as_of_after=2018",
+    ):
+        rows = assert_same_csv(api, settings, url)
+        assert len(rows) > 5, url
+    text = api.get(f"{BASE}/deployments/?format=csv").getvalue().decode()
+    assert ",'=" in text or ",'+" in text or ",'@" in text  # formula payloads of the generator, escaped
+    assert "; " in text  # multi-valued columns
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+SEARCHES = [
+    "safe",
+    "safe city",
+    '"smart city"',
+    "serbia",
+    "ecuador",
+    "society -belgrade",
+    "-huawei",
+    "belgrade or quito",
+    "it's",
+    "safe-society",
+    "-5",
+    "a\\b",
+    "华为",
+    "nothing-like-this",
+    "or",
+    '""',
+]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "model", "key"),
+    [("deployments", Deployment, "slug"), ("camera-counts", CameraCount, "public_id")],
+)
+def test_indexed_search_finds_what_the_plain_document_finds(api, seed, endpoint, model, key):
+    """The index prefilter (api/filters.py) never loses or adds a match."""
+    from api.urls import router
+
+    view = next(entry[1] for entry in router.registry if entry[0] == endpoint)
+    for terms in SEARCHES:
+        assert_search_matches_plain_document(api, view, model, endpoint, key, terms)
+
+
+def assert_search_matches_plain_document(api, view, model, endpoint, key, terms):
+    from django.contrib.postgres.search import SearchQuery
+
+    document = search_document(model, view.search_fields)
+    query = SearchQuery(terms, config="simple", search_type="websearch")
+    expected = sorted(
+        str(value) for value in view.queryset.alias(d=document).filter(d=query).values_list(key, flat=True)
+    )
+    response = api.get(f"{BASE}/{endpoint}/", {"search": terms, "page_size": 500})
+    assert response.status_code == 200
+    assert sorted(str(row[key]) for row in response.json()["results"]) == expected, terms
+
+
+def test_search_uses_the_gin_index():
+    call_command("generate_synthetic", deployments=3000, camera_counts=3000, seed=3, verbosity=0)
+    from api.filters import FullTextSearchFilter
+    from api.views.deployments import DeploymentViewSet
+
+    class Request:
+        query_params = {"search": "sigurni grad"}
+
+    queryset = FullTextSearchFilter().filter_queryset(
+        Request(), DeploymentViewSet.queryset, DeploymentViewSet
+    )
+    sql, params = queryset.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE deployments_deployment")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "deployment_search_gin" in plan, plan
+    assert "Seq Scan on deployments_deployment" not in plan, plan
+    assert len(queryset) > 0
