@@ -5,6 +5,7 @@ value, so the pages can be read in every language of settings.LANGUAGES.
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 LABELS = {
     "deployment_status": {
@@ -77,9 +78,9 @@ LABELS = {
         "unknown": _("Unknown"),
     },
     "count_kind": {
-        "installed": _("Installed"),
-        "planned": _("Planned"),
-        "announced": _("Announced"),
+        "installed": pgettext_lazy("cameras", "Installed"),
+        "planned": pgettext_lazy("cameras", "Planned"),
+        "announced": pgettext_lazy("cameras", "Announced"),
     },
     "confidence": {
         "confirmed": _("Confirmed"),

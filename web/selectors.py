@@ -179,9 +179,9 @@ def country_pages() -> QuerySet[Country]:
 
 def country_related(country: Country) -> dict:
     return {
-        "deployments": deployment_map_list()
+        "deployments": deployment_list()
         .filter(country=country)
-        .prefetch_related(Prefetch("vendor_roles", queryset=_published_vendor_roles())),
+        .prefetch_related(Prefetch("places", queryset=places().order_by("name"))),
         "vendors": published_vendors().filter(headquarters_country=country).order_by("name"),
         "legal_frameworks": published_legal_frameworks()
         .filter(jurisdictions__in=[country, *country.unions.all()])

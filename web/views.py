@@ -2,6 +2,7 @@
 builds on the apps' own) and the API's FilterSets, so a page shows exactly what the API shows."""
 
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import QueryDict
@@ -33,6 +34,12 @@ def changes_feed_url() -> str | None:
         except NoReverseMatch:
             continue
     return None
+
+
+def _record_changes_url(model: str, identifier: str) -> str | None:
+    """The changes feed's published entries of one record, when the API has the feed."""
+    feed = changes_feed_url()
+    return f"{feed}?{urlencode({'model': model, 'record': identifier})}" if feed else None
 
 
 def _cite(request, title: str, api_url: str) -> dict:
@@ -250,7 +257,7 @@ def deployment_detail(request, slug: str):
         "camera_counts": counts,
         "chart": camera_count_chart(counts),
         "map_points": selectors.map_points([deployment]),
-        "changes_feed_url": changes_feed_url(),
+        "changes_feed_url": _record_changes_url("deployment", deployment.slug),
         "cite": _cite(
             request, deployment.name, reverse("api:deployment-detail", kwargs={"slug": deployment.slug})
         ),
