@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from api.views.changes import ChangeViewSet
 from api.views.deployments import (
     CameraCountViewSet,
     ContractViewSet,
@@ -26,6 +27,7 @@ router.register("camera-counts", CameraCountViewSet, basename="camera-count")
 router.register("sources", SourceViewSet, basename="source")
 router.register("technologies", TechnologyViewSet, basename="technology")
 router.register("places", PlaceViewSet, basename="place")
+router.register("changes", ChangeViewSet, basename="change")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

@@ -159,7 +159,7 @@ def test_country_legal_framework_place_technology_details(api, world):
 
 def test_api_root_lists_every_endpoint(api, world):
     body = api.get(f"{BASE}/").json()
-    assert set(body) == {*LISTS, "camera-counts"}
+    assert set(body) == {*LISTS, "camera-counts", "changes"}
 
 
 def test_browsable_html(api, world):

@@ -3,7 +3,12 @@ technologies and places."""
 
 from rest_framework import serializers
 
-from api.serializers.fields import FilteredListLinkField, FuzzyDateDisplayField, FuzzyDatePrecisionField
+from api.serializers.fields import (
+    FilteredListLinkField,
+    FuzzyDateDisplayField,
+    FuzzyDatePrecisionField,
+    HistoryLinkField,
+)
 from api.serializers.refs import (
     CitationSerializer,
     CountryRefSerializer,
@@ -185,6 +190,7 @@ class DeploymentSerializer(serializers.ModelSerializer):
     contracts = ContractSummarySerializer(many=True, read_only=True)
     camera_counts = CameraCountEntrySerializer(many=True, read_only=True)
     citations = CitationSerializer(many=True, read_only=True)
+    history_url = HistoryLinkField("deployment")
 
     class Meta:
         model = Deployment
@@ -215,6 +221,7 @@ class DeploymentSerializer(serializers.ModelSerializer):
             "camera_counts",
             "citations",
             "updated_at",
+            "history_url",
         ]
 
 

@@ -1,5 +1,7 @@
 """Serializer fields shared by the public API: fuzzy dates, links to filtered lists, joined columns."""
 
+from urllib.parse import urlencode
+
 from django.db.models.manager import BaseManager
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -34,6 +36,22 @@ class FilteredListLinkField(serializers.Field):
 
     def to_representation(self, value):
         url = f"{reverse(self.view_name)}?{self.param}={getattr(value, self.lookup_field)}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class HistoryLinkField(serializers.Field):
+    """The record's public history: the change feed filtered to it (/api/v1/changes/?model=...&record=...)."""
+
+    def __init__(self, model: str, lookup_field: str = "slug", **kwargs):
+        self.model, self.lookup_field = model, lookup_field
+        kwargs.update(read_only=True, source="*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        query = urlencode({"model": self.model, "record": getattr(value, self.lookup_field)})
+        url = f"{reverse('api:change-list')}?{query}"
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 

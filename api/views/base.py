@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.text import slugify
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -26,7 +26,9 @@ from api.throttling import ExportRateThrottle, PublicRateThrottle
 LIST_PARAMETERS = frozenset({"format", "page", "page_size", "search", "ordering"})
 
 
-class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class PublicListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """A public list without a detail (the change feed); ``PublicReadOnlyViewSet`` adds the detail."""
+
     authentication_classes = ()
     permission_classes = (AllowAny,)
     throttle_classes = (PublicRateThrottle, ExportRateThrottle)
@@ -38,6 +40,7 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     export_serializer_class = None
     search_fields = ()
     ordering_fields = ()
+    list_parameters = LIST_PARAMETERS
 
     def get_renderers(self):
         renderers = super().get_renderers()
@@ -49,7 +52,9 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         super().initial(request, *args, **kwargs)
         known = {"format"}
         if self.action == "list":
-            known |= LIST_PARAMETERS | set(self.filterset_class.base_filters if self.filterset_class else ())
+            known |= set(self.list_parameters) | set(
+                self.filterset_class.base_filters if self.filterset_class else ()
+            )
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             message = f"Unknown query parameter; this endpoint accepts {', '.join(sorted(known))}."
@@ -84,3 +89,7 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             if modified:
                 response["Last-Modified"] = http_date(modified.timestamp())
         return response
+
+
+class PublicReadOnlyViewSet(mixins.RetrieveModelMixin, PublicListViewSet):
+    pass
