@@ -1,9 +1,8 @@
 """Full-text search (PostgreSQL) and strict ordering for the public lists."""
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import BooleanField, Expression, F, Func, Q, TextField, Value
+from django.db.models import BooleanField, F, Func, Q, TextField, Value
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
@@ -56,29 +55,8 @@ class Matches(Func):
     template = "(%(expressions)s)"
 
 
-class EqualsAny(Expression):
-    """``column = ANY(ARRAY(subquery))``: unlike ``IN (subquery)``, usable by an index scan in an OR."""
-
-    output_field = BooleanField()
-
-    def __init__(self, column, array):
-        super().__init__()
-        self.column, self.array = column, array
-
-    def get_source_expressions(self):
-        return [self.column, self.array]
-
-    def set_source_expressions(self, expressions):
-        self.column, self.array = expressions
-
-    def as_sql(self, compiler, connection):
-        column_sql, column_params = compiler.compile(self.column)
-        array_sql, array_params = compiler.compile(self.array)
-        return f"{column_sql} = ANY({array_sql})", (*column_params, *array_params)
-
-
-def index_prefilter(model, fields, terms: str, query: SearchQuery) -> tuple[SearchVector, Q] | None:
-    """A condition implied by the search that indexes can answer (with the own document), or None.
+def index_prefilter(model, fields, terms: str, query: SearchQuery) -> Q | None:
+    """A condition implied by the search that indexes can answer, or None.
 
     When the search document spans related tables (a deployment's country name), no index holds it.
     So it is split into the record's own fields, whose document an expression GIN index holds (see
@@ -87,7 +65,8 @@ def index_prefilter(model, fields, terms: str, query: SearchQuery) -> tuple[Sear
     does, the related text adds no lexeme the query can see and (the related fields being at one end
     of the document) the distances between the record's own lexemes are unchanged, so the whole
     document matches exactly when the own document does. The exact match on the whole document is
-    still applied; the prefilter only lets PostgreSQL start from the indexes.
+    still applied; the prefilter (``pk IN (indexed own-document match UNION ALL records of matching
+    related records)``) only lets PostgreSQL start from the indexes.
     """
     local = [path for path in fields if "__" not in path]
     related = [path for path in fields if "__" in path]
@@ -95,16 +74,18 @@ def index_prefilter(model, fields, terms: str, query: SearchQuery) -> tuple[Sear
         return None
     if list(fields) not in (local + related, related + local):
         return None  # a related field between own fields would shift their positions
-    condition = Q(_search_own_document=query)
+    records = model._base_manager.order_by()
+    candidates = records.alias(_own_document=search_document(model, local)).filter(_own_document=query)
+    parts = []
     for path in related:
         relation, _, attribute = path.partition("__")
         field = model._meta.get_field(relation)
         if "__" in attribute or not field.many_to_one:
             return None
         matches = Matches(SearchVector(attribute, config="simple"), AnyLexemeOf(terms))
-        candidates = field.related_model._base_manager.filter(matches).order_by().values("pk")
-        condition |= Q(EqualsAny(F(field.attname), ArraySubquery(candidates)))
-    return search_document(model, local), condition
+        related_records = field.related_model._base_manager.filter(matches).order_by().values("pk")
+        parts.append(records.filter(**{f"{field.attname}__in": related_records}).values("pk"))
+    return Q(pk__in=candidates.values("pk").union(*parts, all=True))
 
 
 class FullTextSearchFilter(BaseFilterBackend):
@@ -127,8 +108,7 @@ class FullTextSearchFilter(BaseFilterBackend):
         query = SearchQuery(terms, config="simple", search_type="websearch")
         prefilter = index_prefilter(queryset.model, fields, terms, query)
         if prefilter is not None:
-            own_document, condition = prefilter
-            queryset = queryset.alias(_search_own_document=own_document).filter(condition)
+            queryset = queryset.filter(prefilter)
         document = search_document(queryset.model, fields)
         return queryset.alias(search_document=document).filter(search_document=query)
 
@@ -153,11 +133,11 @@ class StrictOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param, "")
-        fields = [param.strip() for param in params.split(",") if param.strip()]
-        if not fields:
+        if not params.strip():
             return list(self.get_default_ordering(view) or queryset.model._meta.ordering)
+        fields = [param.strip() for param in params.split(",")]
         valid = self.valid_names(queryset, view, request)
-        invalid = [field for field in fields if field.removeprefix("-") not in valid]
+        invalid = [field or "(an empty name)" for field in fields if field.removeprefix("-") not in valid]
         if invalid:
             raise ValidationError(
                 {

@@ -47,17 +47,24 @@ EXPORT_SCHEMAS = {"text/csv": CSV_SCHEMA, "application/geo+json": GEOJSON_SCHEMA
 
 class PublicAutoSchema(AutoSchema):
     def get_override_parameters(self):
-        formats = [renderer.format for renderer in self.view.get_renderers()]
+        # The browsable HTML ("api") is for people in a browser (Accept: text/html), not part of the
+        # machine contract: it is left out of the documented formats.
+        formats = [renderer.format for renderer in self.view.get_renderers() if renderer.format != "api"]
         return [
             *super().get_override_parameters(),
             OpenApiParameter(
                 "format",
                 str,
                 enum=formats,
-                description="json (default), api (browsable HTML), or on lists csv / geojson: every "
-                "matching record, streamed as a download.",
+                allow_blank=True,
+                description="json (default), or on lists csv / geojson: every matching record, streamed "
+                "as a download. Browsers get the browsable HTML API.",
             ),
         ]
+
+    def _get_filter_parameters(self):
+        # An empty filter (``?kind=``, as an HTML form sends it) means "no filter", not an error.
+        return [{**parameter, "allowEmptyValue": True} for parameter in super()._get_filter_parameters()]
 
     def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
@@ -72,8 +79,11 @@ class PublicAutoSchema(AutoSchema):
             "400": "A query parameter is invalid or unknown.",
             "429": "Too many requests; see Retry-After.",
         }
-        if not self._is_list_view():
-            errors["404"] = "No published record has this identifier."
+        errors["404"] = (
+            "There is no such page (past the last one)."
+            if self._is_list_view()
+            else "No published record has this identifier."
+        )
         for code, description in errors.items():
             response = self._get_response_for_code(ERROR_SCHEMA, code, ["application/json"], direction)
             responses[code] = {**response, "description": description}

@@ -71,6 +71,7 @@ class FuzzyDateFilter(django_filters.CharFilter):
         return qs.filter(condition & ~Q(**{name: ""}))
 
 
+@_documented_as({"type": "string", "enum": ["true", "false"]})
 class BooleanChoiceFilter(django_filters.ChoiceFilter):
     """``true`` or ``false``; anything else is a 400 (django-filter's BooleanFilter ignores it)."""
 

@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("web.urls")),
 ]
 
+handler400 = "registry.views.bad_request"
+handler404 = "registry.views.page_not_found"
 handler500 = "registry.views.server_error"

@@ -3,6 +3,8 @@ import sys
 
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
+from django.views.defaults import bad_request as django_bad_request
+from django.views.defaults import page_not_found as django_page_not_found
 from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger(__name__)
@@ -28,9 +30,27 @@ def server_error(request):
         return django_server_error(request)
     logger.error("database unavailable: %s", exception)
     message = "The registry's database is unavailable. Please try again shortly."
-    if request.path_info.startswith("/api/") or request.path_info == "/healthz":
+    if _is_api(request) or request.path_info == "/healthz":
         response = JsonResponse({"detail": message}, status=503)
     else:
         response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
     return response
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def page_not_found(request, exception):
+    """handler404: the API answers in JSON even for a URL no route matches."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return django_page_not_found(request, exception)
+
+
+def bad_request(request, exception):
+    """handler400: likewise for requests Django refuses before any view (e.g. a bad Host header)."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return django_bad_request(request, exception)

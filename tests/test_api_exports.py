@@ -128,8 +128,13 @@ def test_csv_escapes_formulas(api, world, payload):
 
 
 def test_csv_is_not_offered_on_details(api, world):
-    assert api.get(f"{BASE}/deployments/safe-society/?format=csv").status_code == 404
-    assert api.get(f"{BASE}/countries/?format=geojson").status_code == 404
+    # A format an endpoint does not offer is a bad parameter: 400 naming it, like any other.
+    detail = api.get(f"{BASE}/deployments/safe-society/?format=csv")
+    assert detail.status_code == 400
+    assert detail.json() == {"format": ["Unknown format 'csv': use one of json."]}
+    countries = api.get(f"{BASE}/countries/?format=geojson")
+    assert countries.status_code == 400
+    assert countries.json() == {"format": ["Unknown format 'geojson': use one of json, csv."]}
 
 
 def test_deployments_geojson(api, world):

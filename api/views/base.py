@@ -18,6 +18,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from api.conditional import last_modified
 from api.filters import FullTextSearchFilter, StrictOrderingFilter
+from api.negotiation import StrictFormatNegotiation
 from api.pagination import PublicPagination
 from api.renderers import CSVRenderer, ExportRenderer
 from api.schema import PublicAutoSchema
@@ -35,6 +36,7 @@ class PublicListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = PublicPagination
     filter_backends = (DjangoFilterBackend, FullTextSearchFilter, StrictOrderingFilter)
     renderer_classes = (JSONRenderer, BrowsableAPIRenderer, CSVRenderer)
+    content_negotiation_class = StrictFormatNegotiation
     schema = PublicAutoSchema()
     filterset_class = None
     export_serializer_class = None
