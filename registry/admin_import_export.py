@@ -10,19 +10,42 @@
   cells escaped against formula injection.
 
 The permissions are checked by the import and export views themselves, not only by hiding buttons.
+
+A file that is not a well-formed table (wrong encoding, binary, cut short, ...) is refused with the
+message of registry/import_files.py, at the preview and at the confirmation, never a server error.
+An upload larger than ``settings.REGISTRY_MAX_IMPORT_MB`` is refused from its Content-Length, before
+the view reads it (and from its size, should the header be missing), never parsed.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.template.response import TemplateResponse
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
+from registry.import_files import IMPORT_FORMATS, ImportFileError
 from registry.resources import resource_for
 from registry.roles import is_curator
 
 
+def max_import_bytes() -> int:
+    return int(settings.REGISTRY_MAX_IMPORT_MB * 1024 * 1024)
+
+
+def too_large(size: int) -> str:
+    """Why an upload of ``size`` bytes is refused ('' if it is not)."""
+    if size <= max_import_bytes():
+        return ""
+    return (
+        f"The file is too large to import here ({size / 1024 / 1024:.1f} MB; the limit is "
+        f"{settings.REGISTRY_MAX_IMPORT_MB:g} MB). Split it, or ask an administrator to run "
+        "manage.py import_records."
+    )
+
+
 class ImportExportAdminMixin(ImportExportMixin):
-    formats = [base_formats.CSV, base_formats.XLSX]
+    import_formats = list(IMPORT_FORMATS.values())
+    export_formats = [base_formats.CSV, base_formats.XLSX]
     import_error_display = ("message", "row")
 
     def get_resource_classes(self, request):
@@ -39,6 +62,44 @@ class ImportExportAdminMixin(ImportExportMixin):
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
+    def import_action(self, request, **kwargs):
+        if request.method == "POST":
+            refusal = too_large(int(request.META.get("CONTENT_LENGTH") or 0))
+            if refusal:  # refused before the body is read
+                return self.refused_file_response(request, refusal, status=413)
+        return super().import_action(request, **kwargs)
+
+    def create_import_form(self, request):
+        form = super().create_import_form(request)
+        upload = request.FILES.get("import_file") if request.method == "POST" else None
+        if upload is not None and too_large(upload.size):
+            form.add_error("import_file", too_large(upload.size))
+        return form
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        tmp_storage = self.get_tmp_storage_class()(
+            encoding=None, read_mode=input_format.get_read_mode(), **self.get_tmp_storage_class_kwargs()
+        )
+        tmp_storage.save(b"".join(import_file.chunks()))  # (the library appends chunk by chunk)
+        return tmp_storage
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ImportFileError):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def process_import(self, request, **kwargs):
+        """The confirmation: the file kept since the preview is read again, and may be refused."""
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportFileError as error:
+            return self.refused_file_response(request, f"Nothing was imported: {error}")
+        except OSError:  # the kept file is gone (or the form named no file of ours)
+            return self.refused_file_response(
+                request, "Nothing was imported: the uploaded file is no longer here. Upload it again."
+            )
+
     def process_result(self, result, request):
         """After the confirmed import: success, or (a row refused meanwhile) nothing written."""
         if result.has_errors() or result.has_validation_errors():
@@ -54,6 +115,14 @@ class ImportExportAdminMixin(ImportExportMixin):
         messages.error(
             request, "Nothing was imported: the rows below were refused. Correct them and upload again."
         )
+        return self.import_page(request, result=result)
+
+    def refused_file_response(self, request, message: str, status: int = 200):
+        messages.error(request, message)
+        return self.import_page(request, status=status)
+
+    def import_page(self, request, result=None, status: int = 200):
+        """The import page with an empty form (and the refused rows of ``result``)."""
         form = self.get_import_form_class(request)(
             self.get_import_formats(), self.get_import_resource_classes(request)
         )
@@ -69,4 +138,4 @@ class ImportExportAdminMixin(ImportExportMixin):
             "import_error_display": self.import_error_display,
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, [self.import_template_name], context)
+        return TemplateResponse(request, [self.import_template_name], context, status=status)

@@ -46,6 +46,7 @@ from import_export.results import Result
 from registry.choices import ReviewStatus
 from registry.csv_safety import FORMULA_TRIGGERS, escape_formula
 from registry.fields import FuzzyDateField
+from registry.import_files import IMPORT_FORMATS
 from registry.models import Country, LegalFramework, LegalFrameworkCitation, Source
 from registry.roles import CURATED_APPS
 
@@ -341,9 +342,35 @@ class RegistryResource(resources.ModelResource):
             if self.progress:
                 self.progress()
 
+    def before_import(self, dataset, **kwargs):
+        self._rows_by_key: dict[tuple, int] = {}
+        unknown = [name for name in dataset.headers or () if name and name not in self.fields]
+        if unknown:
+            raise ValueError(
+                f"Unknown column(s) {', '.join(repr(name) for name in unknown)}: the columns of "
+                f"{self._meta.model._meta.verbose_name} files are {', '.join(self.get_export_order())}."
+            )
+
     def before_import_row(self, row, **kwargs):
         for column, value in row.items():
             row[column] = unescape_formula(value)
+
+    def key_text(self, column: str, value) -> str:
+        text = _cell_text(value).strip()
+        return text.lower() if isinstance(self.fields[column].widget, UUIDWidget) else text
+
+    def duplicate_key(self, row, row_number: int | None) -> dict[str, str]:
+        """{column: why} when an earlier row of the file names the same record: one row per record,
+        never "the last row wins"."""
+        columns = self.get_import_id_fields()
+        key = tuple(self.key_text(column, row.get(column)) for column in columns)
+        if not any(key) or row_number is None:
+            return {}  # a new camera count (no public_id yet), or a missing key (reported elsewhere)
+        first = self.__dict__.setdefault("_rows_by_key", {}).setdefault(key, row_number)
+        if first == row_number:
+            return {}
+        named = ", ".join(f"{column} {row.get(column)!r}" for column in columns)
+        return {columns[0]: f"row {first} of this file names the same record ({named}): one row per record."}
 
     def get_instance(self, instance_loader, row):
         # A natural key naming an unknown related record: the row is new, and import_instance()
@@ -366,6 +393,10 @@ class RegistryResource(resources.ModelResource):
                     field.clean(row)
                 except ValueError as error:
                     errors.setdefault(field.attribute, []).append(ValidationError(str(error), code="invalid"))
+        for column, message in self.duplicate_key(row, kwargs.get("row_number")).items():
+            errors.setdefault(self.fields[column].attribute, []).append(
+                ValidationError(message, code="duplicate")
+            )
         stale = self.stale_version(instance, row)
         if stale:
             errors.setdefault("version", []).append(ValidationError(stale, code="stale_version"))
@@ -614,12 +645,11 @@ def format_of(path: Path, file_format: str | None = None) -> str:
 
 
 def read_dataset(path: Path, file_format: str | None = None):
-    """A file as a tablib Dataset (CSV in UTF-8, with or without a byte order mark, or XLSX)."""
-    name = format_of(path, file_format)
-    data = path.read_bytes()
-    if name == "csv":
-        return FORMATS[name](encoding="utf-8-sig").create_dataset(data.decode("utf-8-sig"))
-    return FORMATS[name]().create_dataset(data)
+    """A file as a tablib Dataset (CSV in UTF-8, with or without a byte order mark, or XLSX).
+
+    Raises ``ImportFileError`` (registry/import_files.py) for a file that is not a well-formed table.
+    """
+    return IMPORT_FORMATS[format_of(path, file_format)]().create_dataset(path.read_bytes())
 
 
 def export_bytes(resource: RegistryResource, queryset=None, file_format: str = "csv") -> bytes:

@@ -227,6 +227,9 @@ REST_FRAMEWORK = {
     # Behind a load balancer, the number of proxies that append to X-Forwarded-For.
     "NUM_PROXIES": env.int("DJANGO_API_NUM_PROXIES", default=None),
 }
+# The largest file the admin's import accepts (MB); a larger upload is refused before it is read.
+# (manage.py import_records has no limit.)
+REGISTRY_MAX_IMPORT_MB = env.float("REGISTRY_MAX_IMPORT_MB", default=20)
 # Cache-Control: public, max-age of successful public API responses (seconds).
 API_CACHE_MAX_AGE = env.int("DJANGO_API_CACHE_MAX_AGE", default=60)
 

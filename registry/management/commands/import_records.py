@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from registry.import_files import ImportFileError
 from registry.management.progress import ProgressBar
 from registry.resources import (
     FORMATS,
@@ -110,8 +111,8 @@ class Command(BaseCommand):
         label = resource_class._meta.model._meta.label_lower
         try:
             dataset = read_dataset(path, file_format)
-        except Exception as error:  # tablib and openpyxl raise many kinds on a broken file
-            raise CommandError(f"Cannot read {path} as {path.suffix or 'CSV'}: {error}") from None
+        except (ImportFileError, ValueError, OSError) as error:
+            raise CommandError(f"Nothing was imported: {path}: {error}") from None
         bar = ProgressBar(label, len(dataset), enabled=verbosity > 0)
         result = resource_class(progress=bar.step).import_data(
             dataset,
