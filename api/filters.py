@@ -3,6 +3,7 @@
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import BooleanField, F, Func, Q, TextField, Value
+from django.db.models.functions import Coalesce
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
@@ -55,37 +56,51 @@ class Matches(Func):
     template = "(%(expressions)s)"
 
 
-def index_prefilter(model, fields, terms: str, query: SearchQuery) -> Q | None:
-    """A condition implied by the search that indexes can answer, or None.
+def indexed_search(model, fields, terms: str, query: SearchQuery) -> Q | None:
+    """The search as a condition that indexes can answer, when the document spans two tables.
 
-    When the search document spans related tables (a deployment's country name), no index holds it.
-    So it is split into the record's own fields, whose document an expression GIN index holds (see
-    the models' Meta.indexes), and each related ``fk__field``. A record can match the whole document
-    only if its own document matches, or a related record contains a lexeme of the query: when none
-    does, the related text adds no lexeme the query can see and (the related fields being at one end
-    of the document) the distances between the record's own lexemes are unchanged, so the whole
-    document matches exactly when the own document does. The exact match on the whole document is
-    still applied; the prefilter (``pk IN (indexed own-document match UNION ALL records of matching
-    related records)``) only lets PostgreSQL start from the indexes.
+    A document with a related field (a deployment's ``country__name``) is in no index. Write it as
+    the record's own document O (an expression GIN index holds it, see the models' Meta.indexes)
+    and the related record's document R (which has one too, or is a small table), and let S be a
+    superset of the query's lexemes (``AnyLexemeOf``). The related field is at one end of the
+    document, so joining the two texts shifts one side's positions by a constant and keeps the
+    distances within each side. Hence, exactly:
+
+    - if O holds no lexeme of S, the document matches when R does;
+    - if R holds no lexeme of S, the document matches when O does;
+    - otherwise (rare: both hold some) the whole document is computed and matched.
+
+    Each case starts from an index; the result is ``pk IN (case 1 UNION ALL case 2 UNION ALL case 3)``.
+    None when the document is not of that shape (then the plain document is matched).
     """
     local = [path for path in fields if "__" not in path]
     related = [path for path in fields if "__" in path]
-    if not related or not local:
+    if len(related) != 1 or not local or list(fields) not in (local + related, related + local):
         return None
-    if list(fields) not in (local + related, related + local):
-        return None  # a related field between own fields would shift their positions
-    records = model._base_manager.order_by()
-    candidates = records.alias(_own_document=search_document(model, local)).filter(_own_document=query)
-    parts = []
-    for path in related:
-        relation, _, attribute = path.partition("__")
-        field = model._meta.get_field(relation)
-        if "__" in attribute or not field.many_to_one:
-            return None
-        matches = Matches(SearchVector(attribute, config="simple"), AnyLexemeOf(terms))
-        related_records = field.related_model._base_manager.filter(matches).order_by().values("pk")
-        parts.append(records.filter(**{f"{field.attname}__in": related_records}).values("pk"))
-    return Q(pk__in=candidates.values("pk").union(*parts, all=True))
+    relation, _, attribute = related[0].partition("__")
+    field = model._meta.get_field(relation)
+    if "__" in attribute or not field.many_to_one:
+        return None
+    any_lexeme = AnyLexemeOf(terms)
+    own_document = search_document(model, local)
+    records = model._base_manager.order_by().alias(_own=own_document)
+    related_records = field.related_model._base_manager.order_by().alias(
+        _related=SearchVector(attribute, config="simple")
+    )
+    own_has_some = Matches(own_document, any_lexeme)
+    related_has_some = related_records.filter(Matches(F("_related"), any_lexeme)).values("pk")
+    related_matches = related_records.filter(_related=query).values("pk")
+    fk = field.attname
+    related_only = records.filter(~Q(Coalesce(own_has_some, False)), **{f"{fk}__in": related_matches})
+    own_only = records.filter(
+        Q(**{f"{fk}__isnull": True}) | ~Q(**{f"{fk}__in": related_has_some}), _own=query
+    )
+    both = (
+        records.alias(_whole=search_document(model, fields))
+        .filter(own_has_some, **{f"{fk}__in": related_has_some})
+        .filter(_whole=query)
+    )
+    return Q(pk__in=related_only.values("pk").union(own_only.values("pk"), both.values("pk"), all=True))
 
 
 class FullTextSearchFilter(BaseFilterBackend):
@@ -93,7 +108,7 @@ class FullTextSearchFilter(BaseFilterBackend):
     names match in any language, over the view's ``search_fields``.
 
     The document is the expression the models' GIN indexes hold; for documents that span tables,
-    see ``index_prefilter``.
+    see ``indexed_search``.
     """
 
     search_param = "search"
@@ -106,9 +121,9 @@ class FullTextSearchFilter(BaseFilterBackend):
         if len(terms) > SEARCH_MAX_LENGTH:
             raise ValidationError({self.search_param: [f"At most {SEARCH_MAX_LENGTH} characters."]})
         query = SearchQuery(terms, config="simple", search_type="websearch")
-        prefilter = index_prefilter(queryset.model, fields, terms, query)
-        if prefilter is not None:
-            queryset = queryset.filter(prefilter)
+        condition = indexed_search(queryset.model, fields, terms, query)
+        if condition is not None:
+            return queryset.filter(condition)
         document = search_document(queryset.model, fields)
         return queryset.alias(search_document=document).filter(search_document=query)
 

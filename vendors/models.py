@@ -32,7 +32,11 @@ class Vendor(CuratedModel):
 
     class Meta:
         ordering = ["name"]
-        indexes = [GinIndex(fields=["aliases"], name="vendor_aliases_gin")]
+        indexes = [
+            GinIndex(fields=["aliases"], name="vendor_aliases_gin"),
+            # Last-Modified of the API is MAX(updated_at) of every curated table (api/conditional.py).
+            models.Index(fields=["updated_at"], name="vendor_updated_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(wikidata_qid="") | models.Q(wikidata_qid__regex=r"^Q[1-9][0-9]*$"),

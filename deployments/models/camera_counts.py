@@ -52,6 +52,8 @@ class CameraCount(CuratedModel):
             models.Index(fields=["as_of"], name="cameracount_as_of"),
             models.Index(fields=["kind"], name="cameracount_kind"),
             GinIndex(SearchVector("phase", "notes", config="simple"), name="cameracount_search_gin"),
+            # Last-Modified of the API is MAX(updated_at) of every curated table (api/conditional.py).
+            models.Index(fields=["updated_at"], name="cameracount_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -39,7 +39,11 @@ class Contract(CuratedModel):
             models.Index(fields=["signed_on", "name", "id"], name="contract_list_order"),
             models.Index(fields=["kind"], name="contract_kind"),
             models.Index(fields=["value_amount"], name="contract_value_amount"),
-            GinIndex(SearchVector("name", "summary", "financing", config="simple"), name="contract_search_gin"),
+            GinIndex(
+                SearchVector("name", "summary", "financing", config="simple"), name="contract_search_gin"
+            ),
+            # Last-Modified of the API is MAX(updated_at) of every curated table (api/conditional.py).
+            models.Index(fields=["updated_at"], name="contract_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -66,6 +66,8 @@ class Deployment(CuratedModel):
             models.Index(fields=["started_on"], name="deployment_started_on"),
             models.Index(fields=["status"], name="deployment_status"),
             models.Index(fields=["data_location"], name="deployment_data_location"),
+            # Last-Modified of the API is MAX(updated_at) of every curated table (api/conditional.py).
+            models.Index(fields=["updated_at"], name="deployment_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -41,6 +41,8 @@ class LegalFramework(CuratedModel):
 
     class Meta:
         ordering = ["name"]
+        # Last-Modified of the API is MAX(updated_at) of every curated table (api/conditional.py).
+        indexes = [models.Index(fields=["updated_at"], name="legalframework_updated_at")]
         constraints = [
             models.CheckConstraint(
                 condition=fuzzy_dates_in_order("adopted_on", "in_force_on"),

@@ -32,6 +32,8 @@ class Source(CuratedModel):
         indexes = [
             GinIndex(SearchVector("title", "author", "publisher", config="simple"), name="source_search_gin"),
             models.Index(fields=["-published_on", "title", "id"], name="source_list_order"),
+            # Last-Modified of the API is MAX(updated_at) of every curated table (api/conditional.py).
+            models.Index(fields=["updated_at"], name="source_updated_at"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,0 +1,92 @@
+"""The load generator of bench/run.py, run as a separate process: HTTP/1.1 keep-alive clients on
+threads (one connection each), loopback only, bounded in requests and seconds.
+
+    python bench/load.py PORT < plan.json > results.json
+
+plan: {"latency": {"name": [paths...], ...}, "repeat": 200, "throughput": [paths...],
+       "threads": 8, "seconds": 20, "max_requests": 20000}
+Prints {"latency": {"name": [ms, ...]}, "throughput": {"requests": n, "seconds": s, "errors": e}}.
+"""
+
+import http.client
+import json
+import sys
+import threading
+import time
+
+
+def get(connection: http.client.HTTPConnection, path: str) -> int:
+    connection.request("GET", path, headers={"Accept": "application/json"})
+    response = connection.getresponse()
+    response.read()
+    return response.status
+
+
+def latency(port: int, paths: list[str], repeat: int, budget: float) -> list[float]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for path in paths[:3]:
+        get(connection, path)  # warm up
+    timings, deadline = [], time.monotonic() + budget
+    for number in range(repeat):
+        path = paths[number % len(paths)]
+        started = time.perf_counter()
+        status = get(connection, path)
+        timings.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise SystemExit(f"{path}: HTTP {status}")  # a benchmark of errors would be meaningless
+        if time.monotonic() > deadline:
+            break
+    connection.close()
+    return timings
+
+
+def throughput(port: int, paths: list[str], threads: int, seconds: float, max_requests: int) -> dict:
+    done, errors = [0], [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(offset: int):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        number = offset
+        while time.monotonic() < stop:
+            with lock:
+                if done[0] >= max_requests:
+                    return
+                done[0] += 1
+            try:
+                if get(connection, paths[number % len(paths)]) != 200:
+                    errors[0] += 1
+            except (OSError, http.client.HTTPException):
+                errors[0] += 1
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            number += threads
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=client, args=(offset,)) for offset in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return {"requests": done[0], "seconds": time.monotonic() - started, "errors": errors[0]}
+
+
+def main():
+    port = int(sys.argv[1])
+    plan = json.load(sys.stdin)
+    result = {"latency": {}, "throughput": None}
+    for name, paths in plan.get("latency", {}).items():
+        result["latency"][name] = latency(port, paths, plan.get("repeat", 200), plan.get("budget", 60))
+    if plan.get("throughput"):
+        result["throughput"] = throughput(
+            port,
+            plan["throughput"],
+            plan.get("threads", 8),
+            plan.get("seconds", 20),
+            plan.get("max_requests", 20000),
+        )
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
