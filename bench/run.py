@@ -491,7 +491,11 @@ class Bench:
         log("API latency (one client) and search")
         latency = self.load(
             server.port,
-            {"latency": {**plan["latency"], **plan["search"]}, "repeat": self.args.repeat, "budget": 120},
+            {
+                "latency": {**plan["latency"], **plan["search"]},
+                "repeat": self.args.repeat,
+                "budget": self.args.line_budget,
+            },
         )["latency"]
         log(
             f"API throughput: {self.args.threads} clients for {self.args.seconds}s ({self.args.workers} workers)"
@@ -583,7 +587,9 @@ class Bench:
             ],
         }  # fmt: skip
         log("Datasette: latency and throughput")
-        measured = self.load(port, {"latency": latency, "repeat": self.args.repeat, "budget": 120})["latency"]
+        measured = self.load(
+            port, {"latency": latency, "repeat": self.args.repeat, "budget": self.args.line_budget}
+        )["latency"]
         mix = (
             latency["deployments ?country= (page of 100)"]
             + latency["camera-counts ?deployment="][:40]
@@ -840,7 +846,8 @@ def main():
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers for the API figures.")
     parser.add_argument("--threads", type=int, default=8, help="Concurrent clients for requests/s.")
     parser.add_argument("--seconds", type=float, default=20, help="Duration of the requests/s measurement.")
-    parser.add_argument("--repeat", type=int, default=300, help="Requests per latency line.")
+    parser.add_argument("--repeat", type=int, default=200, help="Requests per latency line (at most).")
+    parser.add_argument("--line-budget", type=float, default=45, help="Seconds per latency line (at most).")
     parser.add_argument("--import-rows", type=int, default=100_000, help="Rows of the import file.")
     parser.add_argument(
         "--import-probe", type=int, default=1000, help="Rows of the first import (sets the pace)."
