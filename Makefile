@@ -9,10 +9,12 @@ PORT ?= 8000
 
 .PHONY: install run test lint seed stop-db clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+	# The website's map library, from the npm registry (served by the app, no CDN).
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -43,4 +45,4 @@ stop-db: install
 	$(BIN)/python -c "from pathlib import Path; from registry.embedded_db import stop_embedded_postgres; stop_embedded_postgres(Path('var'))"
 
 clean: stop-db
-	rm -rf var staticfiles
+	rm -rf var staticfiles node_modules

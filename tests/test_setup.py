@@ -38,13 +38,21 @@ def test_database_url_without_secret_key_refuses_to_start():
 
 
 def test_database_url_must_be_postgresql():
-    result = import_settings(DATABASE_URL="sqlite:///registry.db", DJANGO_SECRET_KEY="x" * 50)
+    result = import_settings(
+        DATABASE_URL="sqlite:///registry.db",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="registry.example.org",
+    )
     assert result.returncode != 0
     assert "DATABASE_URL must point at PostgreSQL" in result.stderr
 
 
 def test_database_url_is_used_and_debug_is_off_by_default():
-    result = import_settings(DATABASE_URL="postgres://u@127.0.0.1:5432/elsewhere", DJANGO_SECRET_KEY="x" * 50)
+    result = import_settings(
+        DATABASE_URL="postgres://u@127.0.0.1:5432/elsewhere",
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="registry.example.org",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "elsewhere"]
 

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core.management import call_command
+from playwright import sync_api
 
 from deployments.selectors import published_camera_counts, published_deployments
 from web import selectors
@@ -32,10 +33,8 @@ FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 TILES = "https://tile.openstreetmap.org/**"
 
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium (apt-get install -y chromium)"
-)
+# No skipping: CI installs Debian's chromium (.ci/run); a machine without it fails here, saying so.
+assert CHROMIUM.exists(), "The browser tests need Debian's chromium: apt-get install -y chromium"
 
 
 @pytest.fixture(scope="module")
