@@ -17,6 +17,8 @@ An upload larger than ``settings.REGISTRY_MAX_IMPORT_MB`` is refused from its Co
 the view reads it (and from its size, should the header be missing), never parsed.
 """
 
+import contextlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.template.response import TemplateResponse
@@ -94,11 +96,21 @@ class ImportExportAdminMixin(ImportExportMixin):
         try:
             return super().process_import(request, **kwargs)
         except ImportFileError as error:
+            self.discard_kept_file(request)
             return self.refused_file_response(request, f"Nothing was imported: {error}")
         except OSError:  # the kept file is gone (or the form named no file of ours)
             return self.refused_file_response(
                 request, "Nothing was imported: the uploaded file is no longer here. Upload it again."
             )
+
+    def discard_kept_file(self, request):
+        form = self.create_confirm_form(request)
+        if form.is_valid():
+            storage = self.get_tmp_storage_class()(
+                name=form.cleaned_data["import_file_name"], **self.get_tmp_storage_class_kwargs()
+            )
+            with contextlib.suppress(OSError):
+                storage.remove()
 
     def process_result(self, result, request):
         """After the confirmed import: success, or (a row refused meanwhile) nothing written."""

@@ -10,7 +10,8 @@ says what is wrong and where (row and line), so that nothing half-read is ever i
   quoted cell never closed (a file cut short inside a quote), a badly quoted cell, or a cell longer
   than ``csv.field_size_limit()`` is refused; tablib alone would pad a short row with empty cells
   and import it.
-- XLSX must be a real workbook (a ZIP archive holding a sheet).
+- XLSX must be a real workbook (a ZIP archive holding a sheet), whose cells hold values, not
+  formulas (the library would import the value last computed, or nothing).
 
 The formats are django-import-export formats, so the admin lists them as it lists its own; CSV is
 read as bytes (``is_binary``) so that decoding errors are reported here and not as a server error.
@@ -146,21 +147,53 @@ class CheckedCSV(base_formats.CSV):
 
 
 class CheckedXLSX(base_formats.XLSX):
-    """XLSX, refused clearly when the file is not a workbook."""
+    """XLSX, refused clearly when the file is not a workbook or a cell holds a formula."""
 
     def create_dataset(self, in_stream):
         if not in_stream.startswith(b"PK\x03\x04"):
             found = _what_it_is(in_stream)
             raise ImportFileError(
-                f"This is not an XLSX workbook (an XLSX file is a ZIP archive){f': it is {found}' if found else ''}. "
+                "This is not an XLSX workbook (an XLSX file is a ZIP archive)"
+                f"{f': it is {found}' if found else ''}. "
                 "Choose the format the file is in, or save it from the spreadsheet as XLSX."
             )
         try:
-            return super().create_dataset(in_stream)
+            rows = read_xlsx_rows(in_stream)
+        except ImportFileError:
+            raise
         except Exception as error:  # openpyxl and zipfile raise many kinds on a damaged workbook
             raise ImportFileError(
                 f"This XLSX workbook cannot be read ({type(error).__name__}: {error})."
             ) from None
+        return rows
+
+
+def read_xlsx_rows(data: bytes) -> tablib.Dataset:
+    """The first sheet as a Dataset. A formula cell is refused: the library would import the value
+    the spreadsheet last computed (or nothing), not what the curator sees in the cell."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False).active
+    dataset = tablib.Dataset()
+    for line, cells in enumerate(sheet.iter_rows(), 1):
+        for column, cell in enumerate(cells, 1):
+            if cell.data_type == "f":
+                raise ImportFileError(
+                    f"Cell {get_column_letter(column)}{line}: a formula ({str(cell.value)[:40]}), not a value. "
+                    "Type the value, or the text, in the cell instead."
+                )
+        values = [cell.value for cell in cells]
+        if dataset.headers is None:
+            dataset.headers = _header(["" if value is None else str(value) for value in values])
+            continue
+        width = len(dataset.headers)
+        if any(value is not None for value in values[width:]):
+            raise ImportFileError(f"Row {line - 1} (line {line}): a cell right of the last named column.")
+        dataset.append((values + [None] * width)[:width])
+    if dataset.headers is None:
+        raise ImportFileError("The workbook's first sheet is empty: there is no header row.")
+    return dataset
 
 
 IMPORT_FORMATS = {"csv": CheckedCSV, "xlsx": CheckedXLSX}

