@@ -16,16 +16,23 @@ from api.views.base import PublicListViewSet
 FEED_PARAMETERS = [
     OpenApiParameter(
         "since",
-        OpenApiTypes.DATETIME,
+        OpenApiTypes.STR,
+        allow_blank=True,
         description="Only changes made after this moment (exclusive): an ISO 8601 date-time "
-        "(2025-03-01T12:00:00Z; without an offset, UTC) or a date (2025-03-01, from its start, UTC).",
+        "(2025-03-01T12:00:00Z; without an offset, UTC) or a date (2025-03-01, from its start, UTC). "
+        "Anything else is a 400; empty means no limit.",
     ),
     OpenApiParameter(
-        "model", str, enum=list(FEED_MODELS), description="Only changes to this kind of record."
+        "model",
+        str,
+        enum=list(FEED_MODELS),
+        allow_blank=True,
+        description="Only changes to this kind of record.",
     ),
     OpenApiParameter(
         "record",
         str,
+        allow_blank=True,
         description="Only changes to the record with this identifier (slug; public_id for camera "
         "counts); use it with model.",
     ),
@@ -86,7 +93,7 @@ class ChangeViewSet(PublicListViewSet):
 
     def get_queryset(self):
         params = self.request.query_params
-        model = params.get("model")
+        model = params.get("model") or None
         if model is not None and model not in FEED_MODELS:
             raise ValidationError({"model": [f"Choose one of {', '.join(FEED_MODELS)}."]})
         since = parse_since(params["since"]) if params.get("since") else None
