@@ -56,15 +56,10 @@ class PublicAutoSchema(AutoSchema):
                 "format",
                 str,
                 enum=formats,
-                allow_blank=True,
                 description="json (default), or on lists csv / geojson: every matching record, streamed "
                 "as a download. Browsers get the browsable HTML API.",
             ),
         ]
-
-    def _get_filter_parameters(self):
-        # An empty filter (``?kind=``, as an HTML form sends it) means "no filter", not an error.
-        return [{**parameter, "allowEmptyValue": True} for parameter in super()._get_filter_parameters()]
 
     def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
@@ -88,3 +83,14 @@ class PublicAutoSchema(AutoSchema):
             response = self._get_response_for_code(ERROR_SCHEMA, code, ["application/json"], direction)
             responses[code] = {**response, "description": description}
         return responses
+
+
+def allow_empty_query_values(result, generator, request, public):
+    """Postprocessing hook: an empty query parameter (``?kind=``, as an HTML form sends it) means
+    "not given", so the schema says every query parameter but the page ones may be empty."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and parameter["name"] not in ("page", "page_size"):
+                    parameter["allowEmptyValue"] = True
+    return result

@@ -256,6 +256,10 @@ SPECTACULAR_SETTINGS = {
         "CameraCountKindEnum": "deployments.choices.CameraCountKind",
         "FuzzyDatePrecisionEnum": ["year", "month", "day"],
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.allow_empty_query_values",
+    ],
 }
 
 LOGGING = {
