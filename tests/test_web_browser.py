@@ -204,3 +204,11 @@ def test_pages_work_on_a_phone(browser, live_server, seeded):
     assert tab.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(tab, "deployment-belgrade-phone")
     context.close()
+
+
+def test_the_api_documentation_renders_under_the_content_security_policy(page):
+    page.goto("/api/docs/")
+    operations = page.locator(".swagger-ui .opblock")
+    operations.first.wait_for()
+    assert operations.count() >= 19  # every list and detail of /api/v1/
+    screenshot(page, "api-docs")
