@@ -49,6 +49,8 @@ from vendors.models import Vendor
 
 PREFIX = "syn-"
 CURATED = (Source, LegalFramework, Vendor, Deployment, Contract)
+# The columns every curated row starts with (the values come from Command.curated), before its own.
+CURATED_COLUMNS = ["review_status", "version", "created_at", "updated_at", "id"]
 
 TECHNOLOGIES = [
     ("Video surveillance", False),
@@ -373,11 +375,7 @@ class Generator:
             if status == ReviewStatus.PUBLISHED:
                 self.published_source_ids.append(pk)
         columns = [
-            "review_status",
-            "version",
-            "created_at",
-            "updated_at",
-            "id",
+            *CURATED_COLUMNS,
             "slug",
             "title",
             "author",
@@ -452,11 +450,7 @@ class Generator:
             if status == ReviewStatus.PUBLISHED:
                 self.laws_by_country.setdefault(country_id, []).append(pk)
         columns = [
-            "review_status",
-            "version",
-            "created_at",
-            "updated_at",
-            "id",
+            *CURATED_COLUMNS,
             "slug",
             "name",
             "short_name",
@@ -520,11 +514,7 @@ class Generator:
                     )
                 )
         columns = [
-            "review_status",
-            "version",
-            "created_at",
-            "updated_at",
-            "id",
+            *CURATED_COLUMNS,
             "slug",
             "name",
             "legal_name",
@@ -618,11 +608,7 @@ class Generator:
                 )
 
         columns = [
-            "review_status",
-            "version",
-            "created_at",
-            "updated_at",
-            "id",
+            *CURATED_COLUMNS,
             "slug",
             "name",
             "summary",
@@ -695,11 +681,7 @@ class Generator:
                 )
 
         columns = [
-            "review_status",
-            "version",
-            "created_at",
-            "updated_at",
-            "id",
+            *CURATED_COLUMNS,
             "slug",
             "name",
             "summary",
@@ -749,11 +731,7 @@ class Generator:
                 )
 
         columns = [
-            "review_status",
-            "version",
-            "created_at",
-            "updated_at",
-            "id",
+            *CURATED_COLUMNS,
             "public_id",
             "deployment_id",
             "place_id",
