@@ -18,7 +18,7 @@ from deployments.models import (
     PublicBody,
     Technology,
 )
-from registry.selectors import published_citations, published_legal_frameworks, published_sources
+from registry.selectors import published_citations, published_legal_frameworks
 from vendors.selectors import published_vendors
 
 
@@ -43,10 +43,9 @@ def published_contracts() -> QuerySet[Contract]:
 
 
 def published_camera_counts() -> QuerySet[CameraCount]:
-    """Published counts of published deployments, from published sources."""
-    return CameraCount.objects.published().filter(
-        deployment__in=published_deployments(), source__in=published_sources()
-    )
+    """Published counts of published deployments, from published sources: ``is_public``, which the
+    database keeps (deployments/derived.py), so lists need not join the three tables to know it."""
+    return CameraCount.objects.filter(is_public=True)
 
 
 def _published_parties() -> QuerySet[ContractParty]:

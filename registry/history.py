@@ -9,6 +9,11 @@ were linked and unlinked. The request's user and URL (HistoryMiddleware) and a c
 
 import pghistory
 
+# Columns the database derives from other rows (deployments/derived.py: search vectors, a camera
+# count's visibility). No curator edits them: a renamed country must not show as an edit of each of
+# its deployments.
+DERIVED_FIELDS = frozenset({"search_vector", "is_public"})
+
 
 def _trackers(model) -> tuple[pghistory.Tracker, ...]:
     # An update that changes nothing but the revision number (loading the seed again) is no event.
@@ -22,7 +27,8 @@ def _trackers(model) -> tuple[pghistory.Tracker, ...]:
 
 def track_history(model):
     """Class decorator: keep every insert, update and delete of ``model`` in its event table."""
-    return pghistory.track(*_trackers(model))(model)
+    derived = [field.name for field in model._meta.fields if field.name in DERIVED_FIELDS]
+    return pghistory.track(*_trackers(model), exclude=derived)(model)
 
 
 def track_links(*many_to_many_descriptors) -> None:

@@ -1,9 +1,10 @@
 import uuid
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from deployments import derived
 from deployments.choices import CameraCountKind
 from registry.choices import Confidence
 from registry.fields import FuzzyDateField
@@ -41,17 +42,26 @@ class CameraCount(CuratedModel):
     locator = models.CharField(max_length=255, blank=True)
     confidence = models.CharField(max_length=10, choices=Confidence.choices, default=Confidence.REPORTED)
     notes = models.TextField(blank=True)
+    # Computed by the database (deployments/derived.py): what ?search= matches, and whether the public
+    # may see the count (published, its deployment and its source too).
+    search_vector = SearchVectorField(null=True, editable=False)
+    is_public = models.BooleanField(default=False, editable=False)
 
     objects = CameraCountManager()
 
     class Meta:
         ordering = ["deployment", "as_of", "kind"]
         indexes = [
-            # The default order of the public list (then the primary key), and the filters.
-            models.Index(fields=["deployment", "as_of", "kind", "id"], name="cameracount_list_order"),
+            # The public list (is_public): its order within a deployment (the counts of a deployment,
+            # of a country's deployments, and an index-only COUNT), and its search.
+            models.Index(
+                fields=["deployment", "as_of", "kind", "id"],
+                condition=models.Q(is_public=True),
+                name="cameracount_public_order",
+            ),
+            GinIndex(fields=["search_vector"], condition=models.Q(is_public=True), name="cameracount_search"),
             models.Index(fields=["as_of"], name="cameracount_as_of"),
             models.Index(fields=["kind"], name="cameracount_kind"),
-            GinIndex(SearchVector("phase", "notes", config="simple"), name="cameracount_search_gin"),
             # Last-Modified of the API is MAX(updated_at) of every curated table (api/conditional.py).
             models.Index(fields=["updated_at"], name="cameracount_updated_at"),
         ]
@@ -62,6 +72,7 @@ class CameraCount(CuratedModel):
                 violation_error_message="A camera count is an observation at a date: give at least the year.",
             ),
         ]
+        triggers = [derived.CAMERA_COUNT_SEARCH, derived.CAMERA_COUNT_PUBLIC]
 
     def __str__(self):
         return f"{self.deployment}: {self.cameras} cameras {self.get_kind_display().lower()} ({self.as_of})"

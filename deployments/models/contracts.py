@@ -1,7 +1,8 @@
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from deployments import derived
 from deployments.choices import ContractKind, Disclosure, ProcurementMethod, VendorRole
 from registry.fields import CurrencyField, FuzzyDateField
 from registry.history import track_history, track_links
@@ -30,6 +31,8 @@ class Contract(CuratedModel):
     vendors = models.ManyToManyField(
         "vendors.Vendor", through="deployments.ContractParty", related_name="contracts"
     )
+    # What ?search= matches, buyer name included; computed by the database (deployments/derived.py).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CuratedManager()
 
@@ -39,9 +42,7 @@ class Contract(CuratedModel):
             models.Index(fields=["signed_on", "name", "id"], name="contract_list_order"),
             models.Index(fields=["kind"], name="contract_kind"),
             models.Index(fields=["value_amount"], name="contract_value_amount"),
-            GinIndex(
-                SearchVector("name", "summary", "financing", config="simple"), name="contract_search_gin"
-            ),
+            GinIndex(fields=["search_vector"], name="contract_search"),
             # Last-Modified of the API is MAX(updated_at) of every curated table (api/conditional.py).
             models.Index(fields=["updated_at"], name="contract_updated_at"),
         ]
@@ -58,7 +59,7 @@ class Contract(CuratedModel):
                 violation_error_message="A value needs its ISO 4217 currency, and a currency needs a value.",
             ),
         ]
-        triggers = [protect_published_slug()]
+        triggers = [protect_published_slug(), derived.CONTRACT_SEARCH]
 
     def __str__(self):
         return self.name

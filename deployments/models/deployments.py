@@ -1,13 +1,17 @@
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from deployments import derived
 from deployments.choices import DataLocation, DeploymentStatus, GovernanceConcern, Purpose, VendorRole
+from registry.choices import ReviewStatus
 from registry.fields import FuzzyDateField
 from registry.fuzzydates import fuzzy_dates_in_order
 from registry.history import track_history, track_links
 from registry.models import Citation, CuratedManager, CuratedModel, protect_published_slug
+
+PUBLISHED = models.Q(review_status=ReviewStatus.PUBLISHED)
 
 
 @track_history
@@ -46,6 +50,8 @@ class Deployment(CuratedModel):
     vendors = models.ManyToManyField(
         "vendors.Vendor", through="deployments.DeploymentVendor", related_name="deployments"
     )
+    # What ?search= matches, country name included; computed by the database (deployments/derived.py).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CuratedManager()
 
@@ -54,17 +60,18 @@ class Deployment(CuratedModel):
         indexes = [
             GinIndex(fields=["governance_concerns"], name="deployment_concerns_gin"),
             GinIndex(fields=["purposes"], name="deployment_purposes_gin"),
-            # Full-text search (api/filters.py): the exact document of the API's ?search=, minus the
-            # country name (another table), and the name alone (searched from camera counts).
-            GinIndex(
-                SearchVector("name", "summary", "data_managed_by", config="simple"),
-                name="deployment_search_gin",
-            ),
-            GinIndex(SearchVector("name", config="simple"), name="deployment_name_search_gin"),
-            # The default public list (published, by name) and the filters.
+            # The public list (published): search, default order, and filters with their COUNTs.
+            GinIndex(fields=["search_vector"], name="deployment_search"),
             models.Index(fields=["review_status", "name", "id"], name="deployment_published_name"),
-            models.Index(fields=["started_on"], name="deployment_started_on"),
-            models.Index(fields=["status"], name="deployment_status"),
+            models.Index(
+                fields=["country", "name", "id"], condition=PUBLISHED, name="deployment_public_country"
+            ),
+            models.Index(
+                fields=["started_on", "id"], condition=PUBLISHED, name="deployment_public_started_on"
+            ),
+            models.Index(fields=["status", "id"], condition=PUBLISHED, name="deployment_public_status"),
+            # Camera counts are listed by deployment name, whatever its status.
+            models.Index(fields=["name", "id"], name="deployment_name"),
             models.Index(fields=["data_location"], name="deployment_data_location"),
             # Last-Modified of the API is MAX(updated_at) of every curated table (api/conditional.py).
             models.Index(fields=["updated_at"], name="deployment_updated_at"),
@@ -76,7 +83,12 @@ class Deployment(CuratedModel):
                 violation_error_message="A deployment cannot end before it starts.",
             ),
         ]
-        triggers = [protect_published_slug()]
+        triggers = [
+            protect_published_slug(),
+            derived.DEPLOYMENT_SEARCH,
+            derived.DEPLOYMENT_RENAMED,
+            derived.DEPLOYMENT_REVIEWED,
+        ]
 
     def __str__(self):
         return self.name

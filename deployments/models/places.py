@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
 
+from deployments import derived
 from deployments.choices import PlaceKind, PublicBodyKind
 from registry.history import track_history
 from registry.models import SlugManager
@@ -98,7 +99,7 @@ class PublicBody(models.Model):
         ordering = ["name"]
         verbose_name_plural = "public bodies"
         # Contracts are searched by their buyer's name (api/filters.py).
-        indexes = [GinIndex(SearchVector("name", config="simple"), name="publicbody_search_gin")]
+        triggers = [derived.BUYER_RENAMED]
 
     def __str__(self):
         return self.name

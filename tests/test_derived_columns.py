@@ -1,0 +1,174 @@
+"""Columns the database derives (deployments/derived.py) never drift: the stored search vectors equal
+the documents the views' search_fields describe, and a camera count is public exactly when it, its
+deployment and its source are published — whatever writes, and after any of the three changes."""
+
+import io
+
+import pghistory.models
+import pytest
+from django.apps import apps
+from django.contrib.postgres.search import SearchQuery
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+
+from api.filters import search_document
+from api.views.deployments import CameraCountViewSet, ContractViewSet, DeploymentViewSet
+from deployments.models import CameraCount, Contract, Deployment
+from registry.choices import ReviewStatus
+from registry.models import Source
+from tests.api_support import api_fixture, generous_throttling_fixture, world_fixture  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1"
+SEARCHED = [(Deployment, DeploymentViewSet), (Contract, ContractViewSet), (CameraCount, CameraCountViewSet)]
+
+
+def assert_derived_columns_fresh():
+    """Every stored column equals what it is derived from, row by row."""
+    for model, view in SEARCHED:
+        rows = model._base_manager.annotate(document=search_document(model, view.search_fields))
+        sql, params = rows.values("search_vector", "document").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM ({sql}) AS t WHERE search_vector IS DISTINCT FROM document", params
+            )  # noqa: S608
+            assert cursor.fetchone()[0] == 0, f"{model.__name__}: stale search vectors"
+    published = ReviewStatus.PUBLISHED
+    public = (
+        Q(review_status=published)
+        & Exists(Deployment.objects.filter(pk=OuterRef("deployment_id"), review_status=published))
+        & Exists(Source.objects.filter(pk=OuterRef("source_id"), review_status=published))
+    )
+    assert not CameraCount.objects.filter(public, is_public=False).exists(), "public counts hidden"
+    assert not CameraCount.objects.filter(~public, is_public=True).exists(), "non-public counts shown"
+
+
+def found(api, endpoint: str, terms: str, key: str = "slug") -> list[str]:
+    response = api.get(f"{BASE}/{endpoint}/", {"search": terms})
+    assert response.status_code == 200
+    return sorted(str(row[key]) for row in response.json()["results"])
+
+
+def public_counts(api, **params) -> set[int]:
+    response = api.get(f"{BASE}/camera-counts/", {"page_size": 500, **params})
+    assert response.status_code == 200
+    return {row["cameras"] for row in response.json()["results"]}
+
+
+def test_the_world_starts_fresh(world):
+    assert_derived_columns_fresh()
+
+
+def test_renaming_a_country_moves_its_deployments_to_the_new_name(api, world):
+    assert found(api, "deployments", "serbia") == ["safe-society"]
+    events = pghistory.models.Events.objects.count()
+    world.rs.name = "Srbija"
+    world.rs.save()
+    assert found(api, "deployments", "serbia") == []
+    assert found(api, "deployments", "srbija") == ["safe-society"]
+    assert_derived_columns_fresh()
+    # One event, the country's: a recomputed vector is no edit of the deployments.
+    assert pghistory.models.Events.objects.count() == events + 1
+
+
+def test_renaming_a_deployment_or_a_buyer_moves_what_refers_to_it(api, world):
+    Deployment.objects.filter(pk=world.safe_society.pk).update(name="Safe Metropolis")
+    assert len(found(api, "camera-counts", "metropolis", "public_id")) == 2
+    assert found(api, "camera-counts", "society", "public_id") == []
+    with connection.cursor() as cursor:  # raw SQL, not the ORM
+        cursor.execute(
+            "UPDATE deployments_publicbody SET name = 'Quito Emergency' WHERE id = %s", [world.ecu911.pk]
+        )
+    assert found(api, "contracts", "quito emergency") == ["ecu-911-loan"]
+    assert_derived_columns_fresh()
+
+
+def test_a_written_vector_or_flag_is_replaced_by_the_derived_one(world):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE deployments_deployment SET search_vector = to_tsvector('simple', 'forged')")
+        cursor.execute("UPDATE deployments_cameracount SET is_public = true")
+        cursor.execute(
+            "INSERT INTO deployments_cameracount (review_status, version, created_at, updated_at, public_id,"
+            " deployment_id, as_of, cameras, kind, phase, source_id, locator, confidence, notes, is_public)"
+            " VALUES ('draft', 1, now(), now(), gen_random_uuid(), %s, '2023', 5, 'installed', '', %s, '',"
+            " 'reported', 'forged', true)",
+            [world.safe_society.pk, world.src.pk],
+        )
+    assert_derived_columns_fresh()
+
+
+def test_the_flag_follows_the_count_its_deployment_and_its_source(api, world):
+    shown = {1000, 8100, 4300}
+    assert public_counts(api) == shown
+    # The count itself.
+    CameraCount.objects.filter(pk=world.count_draft.pk).update(review_status=ReviewStatus.PUBLISHED)
+    assert public_counts(api) == shown | {4000}
+    # Its source, published and retracted.
+    Source.objects.filter(pk=world.src_draft.pk).update(review_status=ReviewStatus.PUBLISHED)
+    assert public_counts(api) == shown | {4000, 9999}
+    world.src.review_status = ReviewStatus.RETRACTED
+    world.src.save()
+    assert public_counts(api) == {4300, 9999}
+    Source.objects.filter(pk=world.src.pk).update(review_status=ReviewStatus.PUBLISHED)
+    # Its deployment, published and retracted.
+    Deployment.objects.filter(pk=world.secret.pk).update(review_status=ReviewStatus.PUBLISHED)
+    assert 77 in public_counts(api)
+    assert_derived_columns_fresh()
+
+
+def test_a_retracted_deployment_hides_its_counts_everywhere(api, settings, world):
+    Deployment.objects.filter(pk=world.ecu.pk).update(review_status=ReviewStatus.RETRACTED)
+    assert 4300 not in public_counts(api)
+    assert public_counts(api, country="EC") == set()
+    assert api.get(f"{BASE}/camera-counts/{world.count_ecu.public_id}/").status_code == 404
+    assert api.get(f"{BASE}/deployments/ecu-911/").status_code == 404
+    assert b"4300" not in api.get(f"{BASE}/camera-counts/", {"format": "csv"}).getvalue()
+    assert_derived_columns_fresh()
+
+
+def test_the_derived_columns_are_never_shown(api, settings, world):
+    for url in (
+        f"{BASE}/deployments/safe-society/",
+        f"{BASE}/deployments/",
+        f"{BASE}/contracts/",
+        f"{BASE}/camera-counts/",
+        f"{BASE}/deployments/?format=csv",
+        f"{BASE}/camera-counts/?format=csv",
+        f"{BASE}/contracts/?format=csv",
+        f"{BASE}/changes/",
+    ):
+        body = api.get(url).getvalue()
+        assert b"search_vector" not in body and b"is_public" not in body, url
+    from deployments.resources import CameraCountResource, ContractResource, DeploymentResource
+
+    for resource in (DeploymentResource, ContractResource, CameraCountResource):
+        assert not {"search_vector", "is_public"} & set(resource().fields), resource
+    for model in (Deployment, Contract, CameraCount):
+        event_model = apps.get_model("deployments", f"{model.__name__}Event")
+        assert not {"search_vector", "is_public"} & {field.name for field in event_model._meta.fields}
+        assert not model._meta.get_field("search_vector").editable  # so in no admin form
+
+
+def test_the_search_matches_the_documents_it_stores(world):
+    for model, view in SEARCHED:
+        for terms in ("safe", "serbia", "ecu 911", '"safe society"', "-belgrade", "loan or city"):
+            query = SearchQuery(terms, config="simple", search_type="websearch")
+            stored = set(model._base_manager.filter(search_vector=query).values_list("pk", flat=True))
+            computed = set(
+                model._base_manager.alias(d=search_document(model, view.search_fields))
+                .filter(d=query)
+                .values_list("pk", flat=True)
+            )
+            assert stored == computed, (model.__name__, terms)
+
+
+def test_synthetic_data_is_derived_too():
+    call_command("generate_synthetic", deployments=200, camera_counts=1000, seed=5, verbosity=0)
+    assert CameraCount.objects.filter(is_public=True).exists()
+    assert_derived_columns_fresh()
+
+
+def test_migrations_are_complete():
+    call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())
