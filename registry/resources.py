@@ -25,6 +25,7 @@ holds a ``RESOURCES`` list; they are found by app label, as the admin finds ``ad
 still point one way (registry <- vendors <- deployments).
 """
 
+import copy
 import datetime
 import importlib
 import uuid
@@ -35,17 +36,25 @@ from pathlib import Path
 import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
-from django.db.models import QuerySet
+from django.db import models, transaction
+from django.db.models import NOT_PROVIDED, Q, QuerySet
 from import_export import fields as resource_fields
 from import_export import resources, widgets
 from import_export.formats import base_formats
 from import_export.instance_loaders import ModelInstanceLoader
-from import_export.results import Result
+from import_export.results import Result, RowResult
 
 from registry.choices import ReviewStatus
 from registry.csv_safety import FORMULA_TRIGGERS, escape_formula
 from registry.fields import FuzzyDateField
+from registry.import_checks import (
+    PendingRow,
+    UniqueCheck,
+    UniqueLedger,
+    check_rows,
+    constraint_checks,
+    unique_checks,
+)
 from registry.import_files import IMPORT_FORMATS
 from registry.models import Country, LegalFramework, LegalFrameworkCitation, Source
 from registry.roles import CURATED_APPS
@@ -97,43 +106,82 @@ def _cell_text(value) -> str:
 # --- Widgets ---------------------------------------------------------------------------------------
 
 
-class NaturalKeyWidget(widgets.ForeignKeyWidget):
+class NaturalKeyLookup:
+    """Natural key -> record, looked up in one query per column of a file (``prefetch``) rather than
+    once per row. A key the prefetch did not find is unknown without asking again, unless the
+    relation points at the model being imported (an earlier row of the file may add the record)."""
+
+    def _lookup_init(self):
+        self._found, self._missing, self._complete = {}, set(), False
+
+    def prefetch(self, keys, complete: bool = True) -> None:
+        keys = sorted({key for key in keys if key} - self._found.keys())
+        for start in range(0, len(keys), 5000):
+            chunk = keys[start : start + 5000]
+            try:
+                records = self.model._default_manager.filter(**{f"{self.field}__in": chunk})
+                self._found.update((str(getattr(record, self.field)), record) for record in records)
+            except ValidationError:  # a key the field cannot hold (a bad UUID): looked up alone
+                continue
+            if complete:
+                self._missing.update(key for key in chunk if key not in self._found)
+        self._complete = complete
+
+    def lookup(self, keys: list[str]) -> dict:
+        """{key: record} of ``keys`` that exist."""
+        unknown = [key for key in keys if key not in self._found and key not in self._missing]
+        if unknown:
+            try:
+                records = self.model._default_manager.filter(**{f"{self.field}__in": unknown})
+                self._found.update((str(getattr(record, self.field)), record) for record in records)
+            except ValidationError:
+                pass
+        return {key: self._found[key] for key in keys if key in self._found}
+
+
+class NaturalKeyWidget(NaturalKeyLookup, widgets.ForeignKeyWidget):
     """A foreign key written as the related record's natural key (ISO code or slug)."""
 
     def __init__(self, model, field: str, **kwargs):
         super().__init__(model, field=field, **kwargs)
-        self._found = {}
+        self._lookup_init()
+
+    def keys_of(self, value) -> list[str]:
+        key = _cell_text(value).strip()
+        return [key] if key else []
 
     def clean(self, value, row=None, **kwargs):
         key = _cell_text(value).strip()
         if not key:
             return None
-        if key not in self._found:
-            try:
-                self._found[key] = self.model._default_manager.get(**{self.field: key})
-            except (self.model.DoesNotExist, ValidationError):
-                raise ValueError(
-                    f"No {self.model._meta.verbose_name} with {self.field} {key!r} "
-                    "(import it first, or check the spelling)."
-                ) from None
-        return self._found[key]
+        found = self.lookup([key])
+        if key not in found:
+            raise ValueError(
+                f"No {self.model._meta.verbose_name} with {self.field} {key!r} "
+                "(import it first, or check the spelling)."
+            )
+        return found[key]
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(getattr(value, self.field))
 
 
-class NaturalKeysWidget(widgets.ManyToManyWidget):
+class NaturalKeysWidget(NaturalKeyLookup, widgets.ManyToManyWidget):
     """A many-to-many relation written as comma-separated natural keys, sorted."""
 
+    def __init__(self, model, separator=None, field=None, **kwargs):
+        super().__init__(model, separator=separator, field=field, **kwargs)
+        self._lookup_init()
+
+    def keys_of(self, value) -> list[str]:
+        keys = dict.fromkeys(key.strip() for key in _cell_text(value).split(self.separator))
+        return [key for key in keys if key]
+
     def clean(self, value, row=None, **kwargs):
-        keys = list(dict.fromkeys(key.strip() for key in _cell_text(value).split(self.separator)))
-        keys = [key for key in keys if key]
+        keys = self.keys_of(value)
         if not keys:
             return []
-        found = {
-            str(getattr(obj, self.field)): obj
-            for obj in self.model._default_manager.filter(**{f"{self.field}__in": keys})
-        }
+        found = self.lookup(keys)
         missing = [key for key in keys if key not in found]
         if missing:
             raise ValueError(
@@ -233,10 +281,103 @@ class StrictDecimalWidget(widgets.DecimalWidget):
 
 
 class LockingInstanceLoader(ModelInstanceLoader):
-    """Finds the record a row names and locks it until the import's transaction ends."""
+    """Finds the records a file names, in one query per few thousand rows (not one per row), and
+    locks them until the import's transaction ends. Records the import adds are remembered, so a
+    later row naming the same key finds it, as it would in the database."""
+
+    chunk = 2000
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.key_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
+        self.records: dict[tuple, models.Model] = {}
+        keys = {key for row in self.rows_of(dataset) if (key := self.key_of(row)) is not None}
+        keys = list(keys)
+        for start in range(0, len(keys), self.chunk):
+            self.load(keys[start : start + self.chunk])
 
     def get_queryset(self):
-        return super().get_queryset().select_for_update(of=("self",))
+        # The related records come along: comparing and describing a row needs them.
+        related = [f.name for f in self.resource._meta.model._meta.concrete_fields if f.many_to_one]
+        return super().get_queryset().order_by().select_related(*related).select_for_update(of=("self",))
+
+    def rows_of(self, dataset) -> Iterator[dict]:
+        columns = [field.column_name for field in self.key_fields]
+        if dataset is None or not set(columns) <= set(dataset.headers or ()):
+            return
+        indexes = [dataset.headers.index(column) for column in columns]
+        for values in dataset:
+            cells = [values[index] for index in indexes]
+            # An empty cell of a key with a generated default (a new camera count) names no record.
+            if any(
+                _cell_text(cell).strip() == ""
+                and field.default is not NOT_PROVIDED
+                and callable(field.default)
+                for cell, field in zip(cells, self.key_fields, strict=True)
+            ):
+                continue
+            yield {column: unescape_formula(cell) for column, cell in zip(columns, cells, strict=True)}
+
+    def key_of(self, row) -> tuple | None:
+        try:
+            return tuple(_comparable(field.clean(row)) for field in self.key_fields)
+        except (ValueError, ValidationError, KeyError):
+            return None  # reported against its column when the row is imported
+
+    def load(self, keys: list[tuple]) -> None:
+        attributes = [field.attribute for field in self.key_fields]
+        if len(attributes) == 1:
+            queryset = self.get_queryset().filter(**{f"{attributes[0]}__in": [key[0] for key in keys]})
+        else:
+            named = Q()
+            for key in keys:
+                named |= Q(**dict(zip(attributes, key, strict=True)))
+            queryset = self.get_queryset().filter(named)
+        for record in queryset:
+            self.remember(record)
+
+    def remember(self, record) -> None:
+        key = tuple(_comparable(getattr(record, field.attribute)) for field in self.key_fields)
+        self.records[key] = record
+
+    def get_instance(self, row):
+        key = self.key_of(row)
+        return None if key is None else self.records.get(key)
+
+
+def _comparable(value):
+    """A key value as the loader compares it: a related record by its primary key."""
+    return value.pk if isinstance(value, models.Model) else value
+
+
+# --- Bulk mode ------------------------------------------------------------------------------------
+
+
+def bulk_checks(model) -> tuple[list, list] | None:
+    """The set-based checks of ``model`` (registry/import_checks.py), or None when its rows must be
+    saved one by one: a model that refers to itself (a place's parent may be an earlier row of the
+    same file, which must then have its primary key), or a constraint with no set-based check."""
+    if any(f.is_relation and f.related_model is model for f in model._meta.get_fields() if f.concrete):
+        return None
+    try:
+        return unique_checks(model), constraint_checks(model)
+    except NotImplementedError:
+        return None
+
+
+def all_unique_checks(checks: tuple[list, list]) -> list[UniqueCheck]:
+    return [check for check in checks[0] + checks[1] if isinstance(check, UniqueCheck)]
+
+
+def prepare_bulk_update(instance) -> None:
+    """What ``save()`` does to an updated record that ``bulk_update()`` does not: the fields' own
+    values (``auto_now``) and the next version (django-concurrency). The record was locked when the
+    import loaded it, so the version checked against the file is still the stored one."""
+    for field in instance._meta.concrete_fields:
+        field.pre_save(instance, add=False)
+    version_field = getattr(getattr(instance, "_concurrencymeta", None), "field", None)
+    if version_field is not None:
+        version_field._set_version_value(instance, version_field._get_next_version(instance))
 
 
 # --- The base resource -----------------------------------------------------------------------------
@@ -254,10 +395,18 @@ class RegistryResource(resources.ModelResource):
         clean_model_instances = True
         use_transactions = True
         instance_loader_class = LockingInstanceLoader
+        batch_size = 1000
 
-    def __init__(self, progress: Callable[[], None] | None = None, **kwargs):
+    def __init__(self, progress: Callable[[], None] | None = None, diff: bool = True, **kwargs):
+        """``diff=False`` (the command): no per-row diff of the record before and after, which only
+        the admin's preview shows; unchanged rows are still found and skipped."""
         super().__init__(**kwargs)
         self.progress = progress
+        self._meta = copy.copy(self._meta)  # these options are this import's, not the class's
+        self._meta.skip_diff = not diff
+        self._meta.use_bulk = bulk_checks(self._meta.model) is not None
+        self._import_fields = None
+        self._pending: list[PendingRow] = []
 
     # Fields and widgets, from the model --------------------------------------------------------
 
@@ -336,24 +485,91 @@ class RegistryResource(resources.ModelResource):
             )
 
     def import_row(self, row, instance_loader, **kwargs):
+        self._loader = instance_loader
         try:
-            return super().import_row(row, instance_loader, **kwargs)
+            row_result = super().import_row(row, instance_loader, **kwargs)
         finally:
             if self.progress:
                 self.progress()
+        if self._pending and self._pending[-1].number == kwargs.get("row_number"):
+            self._pending[-1].row_result = row_result
+        return row_result
+
+    def get_import_fields(self):
+        # Asked several times per row by the library; it does not change during an import.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     def before_import(self, dataset, **kwargs):
         self._rows_by_key: dict[tuple, int] = {}
+        self._pending = []
+        self._ledger = UniqueLedger()
+        self._checks = bulk_checks(self._meta.model) if self._meta.use_bulk else None
+        self._snapshots: dict[int, tuple] = {}
+        self._originals: dict[int, dict] = {}
+        self._rows_of: dict[int, dict] = {}
         unknown = [name for name in dataset.headers or () if name and name not in self.fields]
         if unknown:
             raise ValueError(
                 f"Unknown column(s) {', '.join(repr(name) for name in unknown)}: the columns of "
                 f"{self._meta.model._meta.verbose_name} files are {', '.join(self.get_export_order())}."
             )
+        self.prefetch_natural_keys(dataset)
+
+    def prefetch_natural_keys(self, dataset) -> None:
+        """Look up every related record the file names at once: one query per column, not per row."""
+        for field in self.get_import_fields():
+            widget = field.widget
+            if not isinstance(widget, NaturalKeyLookup) or field.column_name not in dataset.headers:
+                continue
+            keys = set()
+            for value in dataset[field.column_name]:
+                keys.update(widget.keys_of(unescape_formula(value)))
+            # A key of the model being imported may be added by an earlier row: never "known missing".
+            widget.prefetch(keys, complete=widget.model is not self._meta.model)
 
     def before_import_row(self, row, **kwargs):
+        self._row_number = kwargs.get("row_number")
         for column, value in row.items():
             row[column] = unescape_formula(value)
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if self._meta.skip_diff:
+            self._snapshots[id(instance)] = self.comparable_values(instance)
+        if self._checks is not None and not new:
+            # The unique values the record holds before this row: freed if the row changes them.
+            self._originals[id(instance)] = {
+                id(check): check.key(instance) for check in all_unique_checks(self._checks)
+            }
+
+    def comparable_values(self, instance) -> tuple:
+        """The values of the file's columns in ``instance``; a related record as its key (no query)."""
+        values = []
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget):
+                continue
+            if isinstance(field.widget, NaturalKeyWidget):
+                values.append(getattr(instance, instance._meta.get_field(field.attribute).attname))
+            else:
+                values.append(field.get_value(instance))
+        return tuple(values)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not self._meta.skip_diff:
+            return super().skip_row(instance, original, row, import_validation_errors)
+        # No diff, so no copy of the record as loaded: compare with the snapshot instead.
+        before = self._snapshots.pop(id(instance), None)
+        if not self._meta.skip_unchanged or import_validation_errors or before is None:
+            return False
+        if self.comparable_values(instance) != before:
+            return False
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                stored = [] if instance.pk is None else list(field.get_value(instance).all())
+                if sorted(item.pk for item in field.clean(row)) != sorted(item.pk for item in stored):
+                    return False
+        return True
 
     def key_text(self, column: str, value) -> str:
         text = _cell_text(value).strip()
@@ -405,7 +621,10 @@ class RegistryResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """``full_clean()`` (validators, ``clean()``, unique and check constraints), except that a
-        foreign key this import resolved by its natural key is not looked up in the database again."""
+        foreign key this import resolved by its natural key is not looked up in the database again.
+
+        In bulk mode the unique and check constraints are checked for a whole batch before it is
+        written (``check_pending``): the row waits, and is refused then if it breaks one."""
         errors = dict(import_validation_errors or {})
         exclude = set(errors)
         resolved = {
@@ -414,20 +633,103 @@ class RegistryResource(resources.ModelResource):
             if isinstance(field.widget, NaturalKeyWidget)
             and getattr(instance, field.attribute, None) is not None
         }
-        steps = [
-            lambda: instance.clean_fields(exclude=exclude | resolved),
-            instance.clean,
-            lambda: instance.validate_unique(exclude=exclude),
-            lambda: instance.validate_constraints(exclude=exclude),
-        ]
+        steps = [lambda: instance.clean_fields(exclude=exclude | resolved), instance.clean]
+        if self._checks is None:
+            steps += [
+                lambda: instance.validate_unique(exclude=exclude),
+                lambda: instance.validate_constraints(exclude=exclude),
+            ]
         for step in steps:
             try:
                 step()
             except ValidationError as error:
                 errors = error.update_error_dict(errors)
                 exclude |= {name for name in errors if name != NON_FIELD_ERRORS}
+        if self._checks is not None:
+            self._pending.append(
+                PendingRow(
+                    number=self._row_number,
+                    instance=instance,
+                    errors={key: list(value) for key, value in errors.items()},
+                    original=self._originals.pop(id(instance), {}),
+                )
+            )
         if errors:
             raise ValidationError(errors)
+
+    def check_pending(self, result) -> None:
+        """The unique and check constraints of the rows validated since the last batch, set-based;
+        a row breaking one is refused now (and its record is not written)."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        found = check_rows(self._meta.model, pending, self._ledger, self._checks)
+        for row in pending:
+            errors = found.get(row.number)
+            if errors is None or sum(map(len, errors.values())) == sum(map(len, row.errors.values())):
+                continue  # valid, or no error beyond those the row was already refused for
+            self.refuse(result, row, ValidationError(errors))
+
+    def refuse(self, result, row: PendingRow, error: ValidationError) -> None:
+        """Turn ``row``'s result into a refusal with ``error`` (which includes its earlier errors)."""
+        row_result = row.row_result
+        if row_result.import_type == RowResult.IMPORT_TYPE_INVALID:
+            invalid = next(invalid for invalid in result.invalid_rows if invalid.number == row.number)
+            invalid.error, invalid.error_dict = error, error.message_dict
+        else:
+            result.totals[row_result.import_type] -= 1
+            result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            self.create_instances = [i for i in self.create_instances if i is not row.instance]
+            self.update_instances = [i for i in self.update_instances if i is not row.instance]
+            result.append_invalid_row(row.number, self._rows_of.get(id(row.instance), {}), error)
+            result.invalid_rows.sort(key=lambda invalid: invalid.number)
+        row_result.validation_error = error
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self.check_pending(result)
+        # Updates first: a value an updated record gives up may be taken by a new one.
+        self.bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+        self.write_batch(
+            self.create_instances,
+            lambda batch: self._meta.model._default_manager.bulk_create(batch, batch_size=batch_size),
+            result,
+            raise_errors,
+        )
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self.check_pending(result)
+        fields = self.get_bulk_update_fields()
+        self.write_batch(
+            self.update_instances,
+            lambda batch: self._meta.model._default_manager.bulk_update(batch, fields, batch_size=batch_size),
+            result,
+            raise_errors,
+        )
+
+    def get_bulk_update_fields(self):
+        # What save() writes: every column (the version and updated_at set in before_save_instance).
+        return [field.name for field in self._meta.model._meta.concrete_fields if not field.primary_key]
+
+    def write_batch(self, instances: list, write: Callable[[list], object], result, raise_errors) -> None:
+        """Write a batch in a savepoint (a database error is the file's error, never half a batch),
+        then its many-to-many cells."""
+        batch = list(instances)
+        instances.clear()
+        if not batch:
+            return
+        try:
+            with transaction.atomic():
+                write(batch)
+                for instance in batch:
+                    self.save_bulk_m2m(instance, self._rows_of.pop(id(instance), {}))
+        except Exception as error:  # as the library's bulk_create(): reported, the import rolled back
+            self.handle_import_error(result, error, raise_errors)
+
+    def save_bulk_m2m(self, instance, row) -> None:
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                self.import_field(field, instance, row, is_m2m=True)
 
     def stale_version(self, instance, row) -> str:
         """Why the row's version refuses it ('' if it does not): the record changed since the export."""
@@ -452,6 +754,14 @@ class RegistryResource(resources.ModelResource):
         # publishes it through registry/workflow.py. (Unchanged rows are skipped, not saved.)
         if hasattr(instance, "review_status"):
             instance.review_status = ReviewStatus.DRAFT
+        if self._meta.use_bulk:
+            self._rows_of[id(instance)] = row
+            if not instance._state.adding:
+                prepare_bulk_update(instance)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if instance._state.adding or self._meta.use_bulk:
+            self._loader.remember(instance)  # a later row naming it finds it, as in the database
 
     # Export --------------------------------------------------------------------------------------
 

@@ -114,7 +114,7 @@ class Command(BaseCommand):
         except (ImportFileError, ValueError, OSError) as error:
             raise CommandError(f"Nothing was imported: {path}: {error}") from None
         bar = ProgressBar(label, len(dataset), enabled=verbosity > 0)
-        result = resource_class(progress=bar.step).import_data(
+        result = resource_class(progress=bar.step, diff=False).import_data(
             dataset,
             dry_run=False,
             user=user,

@@ -1,0 +1,292 @@
+"""What ``Model.validate_unique()`` and ``Model.validate_constraints()`` check, for a batch of imported
+rows at once: one query per constraint and batch instead of one per constraint and row.
+
+Django checks each record alone: a query per unique field, per unique constraint and per check
+constraint. An import of many rows (registry/resources.py, bulk mode) collects the rows of a batch
+as ``PendingRow``s and calls ``check_rows()`` before writing them. The checks, their order, the
+fields they skip and the messages are Django's:
+
+- unique fields and ``unique_together`` (``validate_unique()``, with the fields that already have an
+  error excluded), then the model's constraints in their order (``validate_constraints()``, with
+  the fields of every earlier error excluded);
+- a row clashes with a stored record (one query per unique check and batch) or with an earlier row
+  of the same import that was accepted, as it would with per-row saves; an updated record's old
+  value is free again once its row is accepted;
+- a check constraint is evaluated by PostgreSQL on the batch's values (``VALUES`` list), with the
+  SQL of the constraint itself, NULL counting as satisfied as ``Q.check()`` does.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Q
+from django.db.models.sql import Query
+
+IN_CHUNK = 2000  # values per IN (...) query
+
+
+@dataclass
+class PendingRow:
+    """A row validated field by field, waiting for the set-based checks of its batch."""
+
+    number: int
+    instance: models.Model
+    errors: dict = field(default_factory=dict)  # {field: [ValidationError]} so far
+    original: dict = field(default_factory=dict)  # stored values of an updated record's unique fields
+    row_result: object = None
+
+
+# --- Which checks a model has, in Django's order -----------------------------------------------------
+
+
+def _references(model, condition) -> set[str]:
+    """The field names (or "pk") a condition refers to."""
+    return {parts[0] for parts in model._get_expr_references(condition)}
+
+
+@dataclass
+class UniqueCheck:
+    """Unique field, ``unique_together`` or UniqueConstraint over fields (with its condition)."""
+
+    model: type
+    fields: tuple[str, ...]
+    constraint: models.UniqueConstraint | None = None
+
+    @property
+    def condition(self):
+        return self.constraint.condition if self.constraint is not None else None
+
+    def key(self, instance) -> tuple | None:
+        """The instance's values, or None when a NULL means no clash is possible."""
+        values = tuple(getattr(instance, self.model._meta.get_field(name).attname) for name in self.fields)
+        nulls_distinct = self.constraint is None or self.constraint.nulls_distinct is not False
+        if nulls_distinct and any(value is None for value in values):
+            return None
+        return values
+
+    def skipped(self, exclude: set) -> bool:
+        names = set(self.fields) | (_references(self.model, self.condition) if self.condition else set())
+        return bool(names & exclude)
+
+    def error(self, instance) -> tuple[str, ValidationError]:
+        """The (key, error) Django adds for a clash."""
+        if self.constraint is None:  # validate_unique()
+            key = self.fields[0] if len(self.fields) == 1 else NON_FIELD_ERRORS
+            return key, instance.unique_error_message(self.model, self.fields)
+        constraint = self.constraint
+        if (
+            not constraint.condition
+            and constraint.violation_error_message == constraint.default_violation_error_message
+        ):
+            message = instance.unique_error_message(self.model, constraint.fields)
+            error = ValidationError(message, code=message.code)
+        else:
+            error = ValidationError(
+                constraint.get_violation_error_message(), code=constraint.violation_error_code
+            )
+        if getattr(error, "code", None) == "unique" and len(constraint.fields) == 1:
+            return constraint.fields[0], error
+        return NON_FIELD_ERRORS, error
+
+    def stored(self, keys: set[tuple]) -> dict[tuple, object]:
+        """{values: pk} of the stored records (matching the condition) that have one of ``keys``."""
+        attnames = [self.model._meta.get_field(name).attname for name in self.fields]
+        queryset = self.model._default_manager.order_by()
+        if self.condition:
+            queryset = queryset.filter(self.condition)
+        found = {}
+        keys = sorted(keys, key=repr)
+        for start in range(0, len(keys), IN_CHUNK):
+            chunk = keys[start : start + IN_CHUNK]
+            if len(attnames) == 1:
+                filtered = queryset.filter(**{f"{attnames[0]}__in": [key[0] for key in chunk]})
+            else:
+                any_key = Q()
+                for key in chunk:
+                    any_key |= Q(**dict(zip(attnames, key, strict=True)))
+                filtered = queryset.filter(any_key)
+            for *values, pk in filtered.values_list(*attnames, "pk"):
+                found[tuple(values)] = pk
+        return found
+
+
+def unique_checks(model) -> list[UniqueCheck]:
+    """validate_unique()'s checks: unique_together, then unique fields (the primary key never clashes)."""
+    checks = [UniqueCheck(model, tuple(names)) for names in model._meta.unique_together]
+    checks += [
+        UniqueCheck(model, (f.name,)) for f in model._meta.local_fields if f.unique and not f.primary_key
+    ]
+    return checks
+
+
+def constraint_checks(model) -> list:
+    """validate_constraints()'s checks, in the model's order: UniqueChecks and CheckConstraints."""
+    checks = []
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.CheckConstraint):
+            checks.append(constraint)
+        elif (
+            isinstance(constraint, models.UniqueConstraint)
+            and constraint.fields
+            and not constraint.expressions
+        ):
+            checks.append(UniqueCheck(model, tuple(constraint.fields), constraint))
+        else:
+            raise NotImplementedError(f"{model._meta.label}: {constraint.name} has no set-based check.")
+    return checks
+
+
+# --- Conditions evaluated on the batch's values ------------------------------------------------------
+
+
+def _cast_type(model_field) -> str:
+    # varchar(n) would silently cut a longer value; the length is clean_fields()' business.
+    return re.sub(r"^varchar\(\d+\)$", "varchar", model_field.cast_db_type(connection))
+
+
+def failing_rows(model, condition, rows: list[PendingRow]) -> set[int]:
+    """The numbers of ``rows`` for which ``condition`` is false (not NULL): one query.
+
+    Falls back on ``Q.check()`` row by row should PostgreSQL refuse the batch's values."""
+    if not rows:
+        return set()
+    names = sorted(_references(model, condition))
+    model_fields = [model._meta.pk if name == "pk" else model._meta.get_field(name) for name in names]
+    query = Query(model=model, alias_cols=False)
+    where = query.build_where(condition)
+    condition_sql, condition_params = where.as_sql(query.get_compiler(connection=connection), connection)
+    placeholders = ", ".join(f"%s::{_cast_type(f)}" for f in model_fields)
+    values, params = [], []
+    for row in rows:
+        values.append(f"(%s, {placeholders})" if placeholders else "(%s)")
+        params.append(row.number)
+        params += [f.get_db_prep_value(getattr(row.instance, f.attname), connection) for f in model_fields]
+    columns = ", ".join(["n", *(connection.ops.quote_name(f.column) for f in model_fields)])
+    sql = (
+        f"SELECT v.n FROM (VALUES {', '.join(values)}) AS v({columns}) "  # noqa: S608 (columns from the model)
+        f"WHERE NOT COALESCE(({condition_sql}), true)"
+    )
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params + list(condition_params))
+            return {number for (number,) in cursor.fetchall()}
+    except DatabaseError:
+        return {row.number for row in rows if not _holds_alone(model, condition, row)}
+
+
+def _holds_alone(model, condition, row: PendingRow) -> bool:
+    against = row.instance._get_field_expression_map(meta=model._meta)
+    return Q(condition).check(against)
+
+
+# --- The checks of a batch ------------------------------------------------------------------------
+
+
+class UniqueLedger:
+    """Who holds each unique value during an import: the stored records, as the rows accepted so far
+    change them (what per-row saves would have written by then)."""
+
+    def __init__(self):
+        self.holders: dict[tuple, dict[tuple, object]] = {}  # {(check id, values): holder}
+
+    def clashes(self, check: UniqueCheck, key: tuple, holder, stored: dict) -> bool:
+        owner = self.holders.get((id(check), key), stored.get(key))
+        return owner is not None and owner != holder
+
+    def accept(self, check: UniqueCheck, key: tuple | None, old_key: tuple | None, holder) -> None:
+        if old_key is not None and old_key != key:
+            self.holders[(id(check), old_key)] = None  # the updated record gave its old value up
+        if key is not None:
+            self.holders[(id(check), key)] = holder
+
+
+def check_rows(model, rows: list[PendingRow], ledger: UniqueLedger, checks) -> dict[int, dict]:
+    """{row number: {field: [ValidationError]}} of the unique and constraint errors of ``rows``
+    (in row order), merged after each row's own errors as ``full_clean()`` would."""
+    validate_unique, constraints = checks
+    stored = {
+        id(check): _stored_for(check, rows)
+        for check in validate_unique + constraints
+        if isinstance(check, UniqueCheck)
+    }
+    failing = {
+        id(check): failing_rows(model, check.condition, [r for r in rows if not _excluded(check, model, r)])
+        for check in constraints
+        if isinstance(check, models.CheckConstraint)
+    }
+    conditional = {
+        id(check): failing_rows(model, check.condition, [r for r in rows if not _excluded(check, model, r)])
+        for check in validate_unique + constraints
+        if isinstance(check, UniqueCheck) and check.condition
+    }
+    found = {}
+    for row in rows:
+        errors = {key: list(value) for key, value in row.errors.items()}
+        holder = row.instance.pk if not row.instance._state.adding else ("row", row.number)
+        exclude = {name for name in errors if name != NON_FIELD_ERRORS}
+        step = {}
+        for check in validate_unique:
+            _unique(check, row, exclude, holder, ledger, stored, conditional, step)
+        _merge(errors, step)
+        exclude |= {name for name in errors if name != NON_FIELD_ERRORS}
+        step = {}
+        for check in constraints:
+            if isinstance(check, UniqueCheck):
+                _unique(check, row, exclude, holder, ledger, stored, conditional, step)
+            elif not _excluded(check, model, row, exclude) and row.number in failing[id(check)]:
+                _merge(
+                    step,
+                    {
+                        NON_FIELD_ERRORS: [
+                            ValidationError(
+                                check.get_violation_error_message(), code=check.violation_error_code
+                            )
+                        ]
+                    },
+                )
+        _merge(errors, step)
+        if errors:
+            found[row.number] = errors
+        else:
+            _accept(row, validate_unique + constraints, ledger, holder, conditional)
+    return found
+
+
+def _stored_for(check: UniqueCheck, rows: list[PendingRow]) -> dict:
+    keys = {key for row in rows if (key := check.key(row.instance)) is not None}
+    return check.stored(keys) if keys else {}
+
+
+def _excluded(check, model, row: PendingRow, exclude: set | None = None) -> bool:
+    if exclude is None:
+        exclude = {name for name in row.errors if name != NON_FIELD_ERRORS}
+    if isinstance(check, UniqueCheck):
+        return check.skipped(exclude)
+    return bool(_references(model, check.condition) & exclude)
+
+
+def _unique(check, row, exclude, holder, ledger, stored, conditional, step) -> None:
+    if check.skipped(exclude):
+        return
+    key = check.key(row.instance)
+    if key is None or (check.condition and row.number in conditional[id(check)]):
+        return
+    if ledger.clashes(check, key, holder, stored[id(check)]):
+        name, error = check.error(row.instance)
+        _merge(step, {name: [error]})
+
+
+def _accept(row: PendingRow, checks, ledger: UniqueLedger, holder, conditional) -> None:
+    for check in checks:
+        if not isinstance(check, UniqueCheck):
+            continue
+        holds = not (check.condition and row.number in conditional[id(check)])
+        old_key = row.original.get(id(check))
+        ledger.accept(check, check.key(row.instance) if holds else None, old_key, holder)
+
+
+def _merge(errors: dict, more: dict) -> None:
+    for key, messages in more.items():
+        errors.setdefault(key, []).extend(messages)

@@ -1,0 +1,162 @@
+"""Imports in bulk (registry/resources.py, registry/import_checks.py): a bounded number of queries per
+file, and the same refusals, messages, versions and history as row-by-row saves."""
+
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from deployments.models import CameraCount, Contract
+from deployments.resources import CameraCountResource, ContractResource
+from registry.models import Source
+from registry.resources import SourceResource, export_bytes
+from tests.test_import_export import camera_count_rows, csv_bytes, csv_rows, curator, roles, snapshot  # noqa: F401
+
+
+def import_queries(path) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        call_command("import_records", "deployments.CameraCount", str(path), verbosity=0, dry_run=True)
+    return len(queries)
+
+
+@pytest.mark.parametrize("with_public_ids", [False, True])
+def test_the_queries_of_an_import_do_not_grow_with_its_rows(seed, tmp_path, with_public_ids):
+    counts = {}
+    for n in (200, 400):
+        rows = camera_count_rows(n)
+        if with_public_ids:
+            for row in rows[1:]:
+                row[0] = str(uuid.uuid4())
+        path = tmp_path / f"counts-{n}.csv"
+        path.write_bytes(csv_bytes(rows))
+        counts[n] = import_queries(path)
+    assert counts[200] < 40
+    assert counts[400] <= counts[200] + 4  # one more batch at most
+
+
+def refusals(capsys) -> str:
+    return capsys.readouterr().err
+
+
+def test_a_unique_value_twice_in_one_file_or_already_stored_is_refused(seed, tmp_path, capsys):
+    rows = csv_rows(export_bytes(SourceResource()))
+    header = rows[0]
+    stored = rows[1]
+    first, second, third = (list(stored) for _ in range(3))
+    for i, row in enumerate((first, second, third)):
+        row[header.index("slug")] = f"new-source-{i}"
+        row[header.index("version")] = ""
+    first[header.index("url")] = second[header.index("url")] = "https://example.org/same"
+    # third keeps the stored source's URL
+    path = tmp_path / "sources.csv"
+    path.write_bytes(csv_bytes([header, first, second, third]))
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="2 refusal"):
+        call_command("import_records", "registry.Source", str(path), verbosity=0)
+
+    err = refusals(capsys)
+    assert "row 2 (line 3): Another source already has this URL." in err
+    assert "row 3 (line 4): Another source already has this URL." in err
+    assert "row 1 " not in err
+    assert snapshot() == before
+
+
+def test_a_unique_value_freed_by_an_earlier_row_may_be_taken(seed, tmp_path):
+    rows = csv_rows(export_bytes(SourceResource()))
+    header = rows[0]
+    moved = rows[1]
+    old_url = moved[header.index("url")]
+    moved[header.index("url")] = "https://example.org/moved"
+    new = list(rows[2])
+    new[header.index("slug")] = "takes-the-old-url"
+    new[header.index("url")] = old_url
+    new[header.index("version")] = ""
+    path = tmp_path / "sources.csv"
+    path.write_bytes(csv_bytes([header, moved, new]))
+
+    call_command("import_records", "registry.Source", str(path), verbosity=0)
+
+    assert Source.objects.get(slug="takes-the-old-url").url == old_url
+
+
+def test_a_check_constraint_is_checked_for_every_row_of_a_batch(seed, tmp_path, capsys):
+    rows = csv_rows(export_bytes(ContractResource()))
+    header = rows[0]
+    rows[2][header.index("value_amount")] = "1000"
+    rows[2][header.index("value_currency")] = ""
+    rows[3][header.index("value_note")] = "changed, and valid"
+    path = tmp_path / "contracts.csv"
+    path.write_bytes(csv_bytes(rows))
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="1 refusal"):
+        call_command("import_records", "deployments.Contract", str(path), verbosity=0)
+
+    assert "row 2 (line 3): A value needs its ISO 4217 currency, and a currency needs a value." in refusals(
+        capsys
+    )
+    assert snapshot() == before
+
+
+def test_a_row_refused_by_its_fields_also_reports_its_constraints(seed, tmp_path, capsys):
+    rows = csv_rows(export_bytes(SourceResource()))
+    header = rows[0]
+    row = list(rows[1])
+    row[header.index("slug")] = "another"
+    row[header.index("version")] = ""
+    row[header.index("language")] = "EN"  # breaks a check constraint
+    row[header.index("published_on")] = "2017-13"  # breaks a field
+    path = tmp_path / "sources.csv"
+    path.write_bytes(csv_bytes([header, row]))
+
+    with pytest.raises(CommandError, match="3 refusal"):  # one row, three messages
+        call_command("import_records", "registry.Source", str(path), verbosity=0)
+
+    err = refusals(capsys)
+    assert "column 'published_on'" in err
+    assert "Another source already has this URL." in err
+    assert "The language is an ISO 639 code in lower case" in err
+
+
+def test_bulk_updates_keep_versions_drafts_and_history(seed, tmp_path, curator):  # noqa: F811
+    rows = csv_rows(export_bytes(CameraCountResource()))
+    header = rows[0]
+    changed = rows[1]
+    changed[header.index("cameras")] = "4242"
+    path = tmp_path / "counts.csv"
+    path.write_bytes(csv_bytes(rows))
+    record = CameraCount.objects.get(public_id=changed[0])
+    version, updated_at = record.version, record.updated_at
+
+    call_command(
+        "import_records", "deployments.CameraCount", str(path), user="curator", reason="recount", verbosity=0
+    )
+
+    record.refresh_from_db()
+    assert (record.cameras, record.version, record.review_status) == (4242, version + 1, "draft")
+    assert record.updated_at > updated_at
+    events = CameraCount.pgh_event_model.objects.filter(pgh_context__metadata__reason="recount")
+    assert list(events.values_list("pgh_label", "public_id")) == [("update", record.public_id)]
+    assert events.get().pgh_context.metadata["user"] == curator.pk
+
+    # The same file again: the version in it is now stale, and that row alone is refused.
+    with pytest.raises(CommandError, match="1 refusal"):
+        call_command("import_records", "deployments.CameraCount", str(path), verbosity=0)
+
+
+def test_many_to_many_cells_are_written_in_bulk_mode(seed, tmp_path):
+    rows = csv_rows(export_bytes(ContractResource()))
+    header = rows[0]
+    deployments = header.index("deployments")
+    target = next(row for row in rows[1:] if row[deployments])
+    target[deployments] = ""
+    path = tmp_path / "contracts.csv"
+    path.write_bytes(csv_bytes([header, target]))
+
+    call_command("import_records", "deployments.Contract", str(path), verbosity=0)
+
+    assert not Contract.objects.get(slug=target[0]).deployments.exists()
