@@ -28,8 +28,8 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.db import connections
 from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
-from django.urls import reverse
 
+from api.links import link_template
 from api.serializers.exports import CameraCountExportSerializer, DeploymentExportSerializer
 from deployments.models import Contract, Deployment, DeploymentCitation, DeploymentVendor
 from deployments.selectors import published_contracts
@@ -75,15 +75,22 @@ class PythonTimestamp(Func):
     (no fraction when the microseconds are 0)."""
 
     output_field = TextField()
-    template = (
-        "(to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || CASE WHEN "
-        "mod(date_part('microseconds', %(expressions)s AT TIME ZONE 'UTC')::bigint, 1000000) = 0 THEN '' "
-        "ELSE to_char(%(expressions)s AT TIME ZONE 'UTC', '.US') END || '+00:00')"
-    )
+    separator, zone = " ", "+00:00"
 
     def as_sql(self, compiler, connection, **extra):
-        sql, params = super().as_sql(compiler, connection, **extra)
+        template = (
+            f"(to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"{self.separator}\"HH24:MI:SS') || CASE WHEN "
+            "mod(date_part('microseconds', %(expressions)s AT TIME ZONE 'UTC')::bigint, 1000000) = 0 THEN '' "
+            f"ELSE to_char(%(expressions)s AT TIME ZONE 'UTC', '.US') END || '{self.zone}')"
+        )
+        sql, params = super().as_sql(compiler, connection, template=template, **extra)
         return sql, tuple(params) * 3
+
+
+class ISOTimestamp(PythonTimestamp):
+    """An aware UTC datetime as DRF's DateTimeField writes it: 2025-01-02T03:04:05.678900Z."""
+
+    separator, zone = "T", "Z"
 
 
 def joined_array(path: str) -> EscapedText:
@@ -103,9 +110,7 @@ def joined(queryset, outer: str, value: str, order_by: tuple[str, ...]) -> Escap
 
 
 def detail_url(request, view_name: str, lookup_field: str, path: str) -> EscapedText:
-    placeholder = "LOOKUPVALUE"
-    absolute = request.build_absolute_uri(reverse(view_name, kwargs={lookup_field: placeholder}))
-    prefix, suffix = absolute.split(placeholder)
+    prefix, suffix = link_template(request, view_name, lookup_field)
     return EscapedText(
         Concat(Value(prefix), Cast(F(path), TextField()), Value(suffix), output_field=TextField())
     )

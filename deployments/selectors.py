@@ -57,7 +57,8 @@ def _published_vendor_roles() -> QuerySet[DeploymentVendor]:
 
 
 def public_deployments() -> QuerySet[Deployment]:
-    """Published deployments with everything their public representation embeds."""
+    """Published deployments with everything a list of them embeds (no camera counts: see
+    ``public_deployment_details``)."""
     return (
         published_deployments()
         .select_related("country", "operator")
@@ -74,9 +75,15 @@ def public_deployments() -> QuerySet[Deployment]:
                 .select_related("buyer")
                 .prefetch_related(Prefetch("parties", queryset=_published_parties())),
             ),
-            Prefetch("camera_counts", queryset=published_camera_counts().select_related("place", "source")),
             Prefetch("citations", queryset=published_citations(DeploymentCitation)),
         )
+    )
+
+
+def public_deployment_details() -> QuerySet[Deployment]:
+    """``public_deployments`` with their camera-count timelines."""
+    return public_deployments().prefetch_related(
+        Prefetch("camera_counts", queryset=published_camera_counts().select_related("place", "source"))
     )
 
 

@@ -35,7 +35,8 @@ def test_list_and_detail(api, world, endpoint):
         assert item["url"] == f"http://testserver{BASE}/{endpoint}/{item[key]}/"
         detail = api.get(item["url"])
         assert detail.status_code == 200
-        assert detail.json() == item
+        # A deployment's detail adds its camera-count timeline to what its list item says.
+        assert {k: v for k, v in detail.json().items() if k != "camera_counts"} == item
     assert api.get(f"{BASE}/{endpoint}/does-not-exist/").status_code == 404
 
 

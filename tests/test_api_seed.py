@@ -99,7 +99,7 @@ def test_seed_geojson_opens_as_a_map(api, seed):
 def test_seed_responses_match_the_schema(api, seed):
     schema = api.get("/api/schema/?format=json").json()
     components = {
-        "deployments": "PaginatedDeploymentList",
+        "deployments": "PaginatedDeploymentSummaryList",
         "vendors": "PaginatedVendorList",
         "contracts": "PaginatedContractList",
         "camera-counts": "PaginatedCameraCountList",

@@ -19,7 +19,7 @@ from deployments.models import (
 )
 from deployments.selectors import (
     places,
-    public_deployments,
+    public_deployment_details,
     published_camera_counts,
     published_contracts,
     published_deployments,
@@ -163,8 +163,8 @@ def vendors_with_deployments():
 
 
 def deployment_detail() -> QuerySet[Deployment]:
-    """A published deployment with everything its page shows (public_deployments + contract citations)."""
-    return public_deployments().prefetch_related(
+    """A published deployment with everything its page shows (its API detail + contract citations)."""
+    return public_deployment_details().prefetch_related(
         Prefetch(
             "contracts__citations",
             queryset=published_citations(ContractCitation),

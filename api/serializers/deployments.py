@@ -8,6 +8,7 @@ from api.serializers.fields import (
     FuzzyDateDisplayField,
     FuzzyDatePrecisionField,
     HistoryLinkField,
+    LinkField,
 )
 from api.serializers.refs import (
     CitationSerializer,
@@ -34,9 +35,7 @@ class VendorRoleSerializer(serializers.ModelSerializer):
 
     slug = serializers.CharField(source="vendor.slug", read_only=True)
     name = serializers.CharField(source="vendor.name", read_only=True)
-    url = serializers.HyperlinkedRelatedField(
-        source="vendor", view_name="api:vendor-detail", lookup_field="slug", read_only=True
-    )
+    url = LinkField("api:vendor-detail", source="vendor")
 
     class Meta:
         model = DeploymentVendor
@@ -46,9 +45,7 @@ class VendorRoleSerializer(serializers.ModelSerializer):
 class ContractPartySerializer(serializers.ModelSerializer):
     slug = serializers.CharField(source="vendor.slug", read_only=True)
     name = serializers.CharField(source="vendor.name", read_only=True)
-    url = serializers.HyperlinkedRelatedField(
-        source="vendor", view_name="api:vendor-detail", lookup_field="slug", read_only=True
-    )
+    url = LinkField("api:vendor-detail", source="vendor")
 
     class Meta:
         model = ContractParty
@@ -63,7 +60,7 @@ class MoneyField(serializers.DecimalField):
 class CameraCountEntrySerializer(serializers.ModelSerializer):
     """One observation in a deployment's camera-count timeline."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:camera-count-detail", lookup_field="public_id")
+    url = LinkField("api:camera-count-detail", "public_id")
     as_of_display = FuzzyDateDisplayField(source="as_of")
     as_of_precision = FuzzyDatePrecisionField(source="as_of")
     place = PlaceRefSerializer(read_only=True, allow_null=True)
@@ -118,7 +115,7 @@ class CameraCountSerializer(CameraCountEntrySerializer):
 class ContractSummarySerializer(serializers.ModelSerializer):
     """A contract as embedded in a deployment."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:contract-detail", lookup_field="slug")
+    url = LinkField("api:contract-detail")
     signed_on_display = FuzzyDateDisplayField(source="signed_on")
     value_amount = MoneyField(allow_null=True)
     buyer = PublicBodyRefSerializer(read_only=True)
@@ -172,10 +169,11 @@ class ContractSerializer(ContractSummarySerializer):
         ]
 
 
-class DeploymentSerializer(serializers.ModelSerializer):
-    """What we know about a deployment, and who says so."""
+class DeploymentSummarySerializer(serializers.ModelSerializer):
+    """A deployment in a list: everything but its camera-count timeline, which can be long and has
+    its own filtered list (``camera_counts_url``), so a page's cost does not grow with the counts."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:deployment-detail", lookup_field="slug")
+    url = LinkField("api:deployment-detail")
     country = CountryRefSerializer(read_only=True)
     region = serializers.CharField(source="country.region", read_only=True)
     places = PlaceRefSerializer(many=True, read_only=True)
@@ -188,7 +186,7 @@ class DeploymentSerializer(serializers.ModelSerializer):
     vendors = VendorRoleSerializer(source="vendor_roles", many=True, read_only=True)
     legal_frameworks = LegalFrameworkRefSerializer(many=True, read_only=True)
     contracts = ContractSummarySerializer(many=True, read_only=True)
-    camera_counts = CameraCountEntrySerializer(many=True, read_only=True)
+    camera_counts_url = FilteredListLinkField("api:camera-count-list", "deployment")
     citations = CitationSerializer(many=True, read_only=True)
     history_url = HistoryLinkField("deployment")
 
@@ -218,15 +216,28 @@ class DeploymentSerializer(serializers.ModelSerializer):
             "vendors",
             "legal_frameworks",
             "contracts",
-            "camera_counts",
+            "camera_counts_url",
             "citations",
             "updated_at",
             "history_url",
         ]
 
 
+class DeploymentSerializer(DeploymentSummarySerializer):
+    """What we know about a deployment, and who says so: the summary and its camera-count timeline."""
+
+    camera_counts = CameraCountEntrySerializer(many=True, read_only=True)
+
+    class Meta(DeploymentSummarySerializer.Meta):
+        fields = [
+            *DeploymentSummarySerializer.Meta.fields[:-4],
+            "camera_counts",
+            *DeploymentSummarySerializer.Meta.fields[-4:],
+        ]
+
+
 class TechnologySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:technology-detail", lookup_field="slug")
+    url = LinkField("api:technology-detail")
     deployments = FilteredListLinkField("api:deployment-list", "technology")
 
     class Meta:

@@ -2,26 +2,9 @@
 name, several values joined by "; " (aligned lists: the n-th slug goes with the n-th name), dates
 as stored ("2017-02"). The export renderers write these rows; the CSV one escapes formulas."""
 
-from django.urls import reverse
 from rest_framework import serializers
 
-from api.serializers.fields import JoinedField, flat
-
-
-class APIURLField(serializers.Field):
-    """The record's API URL (without DRF's habit of carrying ``?format=csv`` into links)."""
-
-    def __init__(self, view_name: str, lookup_field: str):
-        self.view_name, self.lookup_field = view_name, lookup_field
-        super().__init__(read_only=True, source="*")
-
-    def to_representation(self, value):
-        path = reverse(self.view_name, kwargs={self.lookup_field: getattr(value, self.lookup_field)})
-        return self.context["request"].build_absolute_uri(path)
-
-
-def api_url(view_name: str, lookup_field: str = "slug") -> APIURLField:
-    return APIURLField(view_name, lookup_field)
+from api.serializers.fields import JoinedField, LinkField, flat
 
 
 class ExportSerializer(serializers.Serializer):
@@ -37,7 +20,7 @@ def point(place) -> list[float] | None:
 
 class CountryExportSerializer(ExportSerializer):
     code = flat("code")
-    url = api_url("api:country-detail", "code")
+    url = LinkField("api:country-detail", "code")
     name = flat("name")
     kind = flat("kind")
     region = flat("region")
@@ -49,7 +32,7 @@ class CountryExportSerializer(ExportSerializer):
 
 class LegalFrameworkExportSerializer(ExportSerializer):
     slug = flat("slug")
-    url = api_url("api:legal-framework-detail")
+    url = LinkField("api:legal-framework-detail")
     name = flat("name")
     short_name = flat("short_name")
     kind = flat("kind")
@@ -69,7 +52,7 @@ class LegalFrameworkExportSerializer(ExportSerializer):
 
 class SourceExportSerializer(ExportSerializer):
     slug = flat("slug")
-    url = api_url("api:source-detail")
+    url = LinkField("api:source-detail")
     title = flat("title")
     author = flat("author")
     publisher = flat("publisher")
@@ -84,7 +67,7 @@ class SourceExportSerializer(ExportSerializer):
 
 class VendorExportSerializer(ExportSerializer):
     slug = flat("slug")
-    url = api_url("api:vendor-detail")
+    url = LinkField("api:vendor-detail")
     name = flat("name")
     legal_name = flat("legal_name")
     aliases = JoinedField()
@@ -103,7 +86,7 @@ class VendorExportSerializer(ExportSerializer):
 
 class TechnologyExportSerializer(ExportSerializer):
     slug = flat("slug")
-    url = api_url("api:technology-detail")
+    url = LinkField("api:technology-detail")
     name = flat("name")
     biometric = flat("biometric")
     description = flat("description")
@@ -111,7 +94,7 @@ class TechnologyExportSerializer(ExportSerializer):
 
 class PlaceExportSerializer(ExportSerializer):
     slug = flat("slug")
-    url = api_url("api:place-detail")
+    url = LinkField("api:place-detail")
     name = flat("name")
     kind = flat("kind")
     country_code = flat("country.code")
@@ -128,7 +111,7 @@ class PlaceExportSerializer(ExportSerializer):
 
 class DeploymentExportSerializer(ExportSerializer):
     slug = flat("slug")
-    url = api_url("api:deployment-detail")
+    url = LinkField("api:deployment-detail")
     name = flat("name")
     country_code = flat("country.code")
     country_name = flat("country.name")
@@ -164,7 +147,7 @@ class DeploymentExportSerializer(ExportSerializer):
 
 class ContractExportSerializer(ExportSerializer):
     slug = flat("slug")
-    url = api_url("api:contract-detail")
+    url = LinkField("api:contract-detail")
     name = flat("name")
     kind = flat("kind")
     buyer_slug = flat("buyer.slug")
@@ -189,7 +172,7 @@ class ContractExportSerializer(ExportSerializer):
 
 class CameraCountExportSerializer(ExportSerializer):
     public_id = flat("public_id")
-    url = api_url("api:camera-count-detail", "public_id")
+    url = LinkField("api:camera-count-detail", "public_id")
     deployment_slug = flat("deployment.slug")
     deployment_name = flat("deployment.name")
     country_code = flat("deployment.country.code")

@@ -3,11 +3,11 @@
 from urllib.parse import urlencode
 
 from django.db.models.manager import BaseManager
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.links import cached_link
 from registry.fuzzydates import format_fuzzy_date, fuzzy_date_precision
 
 
@@ -26,6 +26,22 @@ class FuzzyDatePrecisionField(serializers.ReadOnlyField):
 
 
 @extend_schema_field(OpenApiTypes.URI)
+class LinkField(serializers.Field):
+    """The API URL of the record, or of a related one (``source="vendor"``), by its lookup field.
+
+    Never carries the request's ``?format=`` into the link (DRF's hyperlinked fields would).
+    """
+
+    def __init__(self, view_name: str, lookup_field: str = "slug", **kwargs):
+        self.view_name, self.lookup_field = view_name, lookup_field
+        kwargs.setdefault("source", "*")
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return cached_link(self.context, self.view_name, self.lookup_field, getattr(value, self.lookup_field))
+
+
+@extend_schema_field(OpenApiTypes.URI)
 class FilteredListLinkField(serializers.Field):
     """A link to a list filtered by this object, e.g. the deployments of a vendor."""
 
@@ -34,26 +50,22 @@ class FilteredListLinkField(serializers.Field):
         kwargs.update(read_only=True, source="*")
         super().__init__(**kwargs)
 
+    def query(self, value) -> str:
+        return f"{self.param}={getattr(value, self.lookup_field)}"
+
     def to_representation(self, value):
-        url = f"{reverse(self.view_name)}?{self.param}={getattr(value, self.lookup_field)}"
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
+        return f"{cached_link(self.context, self.view_name)}?{self.query(value)}"
 
 
-@extend_schema_field(OpenApiTypes.URI)
-class HistoryLinkField(serializers.Field):
+class HistoryLinkField(FilteredListLinkField):
     """The record's public history: the change feed filtered to it (/api/v1/changes/?model=...&record=...)."""
 
     def __init__(self, model: str, lookup_field: str = "slug", **kwargs):
-        self.model, self.lookup_field = model, lookup_field
-        kwargs.update(read_only=True, source="*")
-        super().__init__(**kwargs)
+        self.model = model
+        super().__init__("api:change-list", "record", lookup_field, **kwargs)
 
-    def to_representation(self, value):
-        query = urlencode({"model": self.model, "record": getattr(value, self.lookup_field)})
-        url = f"{reverse('api:change-list')}?{query}"
-        request = self.context.get("request")
-        return request.build_absolute_uri(url) if request else url
+    def query(self, value) -> str:
+        return urlencode({"model": self.model, "record": getattr(value, self.lookup_field)})
 
 
 @extend_schema_field({"anyOf": [{"type": "string", "format": "uri"}, {"type": "string", "maxLength": 0}]})

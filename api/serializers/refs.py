@@ -2,14 +2,14 @@
 
 from rest_framework import serializers
 
-from api.serializers.fields import CoordinateField, URLOrBlankField
+from api.serializers.fields import CoordinateField, LinkField, URLOrBlankField
 from deployments.models import Deployment, Place, PublicBody, Technology
 from registry.models import Country, LegalFramework, Source
 from vendors.models import Vendor
 
 
 class CountryRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:country-detail", lookup_field="code")
+    url = LinkField("api:country-detail", "code")
 
     class Meta:
         model = Country
@@ -17,7 +17,7 @@ class CountryRefSerializer(serializers.ModelSerializer):
 
 
 class VendorRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:vendor-detail", lookup_field="slug")
+    url = LinkField("api:vendor-detail")
 
     class Meta:
         model = Vendor
@@ -25,7 +25,7 @@ class VendorRefSerializer(serializers.ModelSerializer):
 
 
 class DeploymentRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:deployment-detail", lookup_field="slug")
+    url = LinkField("api:deployment-detail")
 
     class Meta:
         model = Deployment
@@ -33,7 +33,7 @@ class DeploymentRefSerializer(serializers.ModelSerializer):
 
 
 class LegalFrameworkRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:legal-framework-detail", lookup_field="slug")
+    url = LinkField("api:legal-framework-detail")
 
     class Meta:
         model = LegalFramework
@@ -41,7 +41,7 @@ class LegalFrameworkRefSerializer(serializers.ModelSerializer):
 
 
 class TechnologyRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:technology-detail", lookup_field="slug")
+    url = LinkField("api:technology-detail")
 
     class Meta:
         model = Technology
@@ -49,7 +49,7 @@ class TechnologyRefSerializer(serializers.ModelSerializer):
 
 
 class PlaceRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:place-detail", lookup_field="slug")
+    url = LinkField("api:place-detail")
     latitude = CoordinateField()
     longitude = CoordinateField()
 
@@ -65,7 +65,7 @@ class PublicBodyRefSerializer(serializers.ModelSerializer):
 
 
 class SourceRefSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail", lookup_field="slug")
+    url = LinkField("api:source-detail")
     original_url = URLOrBlankField(source="url")
     archived_url = URLOrBlankField()
 

@@ -2,13 +2,13 @@
 
 from rest_framework import serializers
 
-from api.serializers.fields import FilteredListLinkField, FuzzyDateDisplayField, URLOrBlankField
+from api.serializers.fields import FilteredListLinkField, FuzzyDateDisplayField, LinkField, URLOrBlankField
 from api.serializers.refs import CitationSerializer, CountryRefSerializer
 from registry.models import Country, LegalFramework, Source
 
 
 class CountrySerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:country-detail", lookup_field="code")
+    url = LinkField("api:country-detail", "code")
     unions = CountryRefSerializer(many=True, read_only=True)
     belt_and_road_joined_display = FuzzyDateDisplayField(source="belt_and_road_joined")
     belt_and_road_left_display = FuzzyDateDisplayField(source="belt_and_road_left")
@@ -35,7 +35,7 @@ class CountrySerializer(serializers.ModelSerializer):
 
 
 class LegalFrameworkSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:legal-framework-detail", lookup_field="slug")
+    url = LinkField("api:legal-framework-detail")
     status = serializers.CharField(source="legal_status", read_only=True)
     jurisdictions = CountryRefSerializer(many=True, read_only=True)
     adopted_on_display = FuzzyDateDisplayField(source="adopted_on")
@@ -73,7 +73,7 @@ class LegalFrameworkSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail", lookup_field="slug")
+    url = LinkField("api:source-detail")
     original_url = URLOrBlankField(source="url")
     archived_url = URLOrBlankField()
     published_on_display = FuzzyDateDisplayField(source="published_on")

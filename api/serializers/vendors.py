@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from api.serializers.fields import FilteredListLinkField, FuzzyDateDisplayField, URLOrBlankField
+from api.serializers.fields import FilteredListLinkField, FuzzyDateDisplayField, LinkField, URLOrBlankField
 from api.serializers.refs import (
     CitationSerializer,
     CountryRefSerializer,
@@ -33,7 +33,7 @@ class DesignationSerializer(serializers.ModelSerializer):
 
 
 class VendorSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:vendor-detail", lookup_field="slug")
+    url = LinkField("api:vendor-detail")
     headquarters_country = CountryRefSerializer(read_only=True, allow_null=True)
     parent = VendorRefSerializer(read_only=True, allow_null=True)
     website = URLOrBlankField()

@@ -1,8 +1,13 @@
+from django.conf import settings
+from rest_framework.renderers import JSONRenderer
+
+from api.json_rows import deployment_summaries
 from api.renderers import GeoJSONRenderer
 from api.serializers.deployments import (
     CameraCountSerializer,
     ContractSerializer,
     DeploymentSerializer,
+    DeploymentSummarySerializer,
     PlaceSerializer,
     TechnologySerializer,
 )
@@ -25,25 +30,43 @@ from deployments.selectors import (
     places,
     public_camera_counts,
     public_contracts,
+    public_deployment_details,
     public_deployments,
+    published_deployments,
     technologies,
 )
 
 
 class DeploymentViewSet(PublicReadOnlyViewSet):
-    """Published deployments, with their vendors, contracts, camera counts, laws and sources, by slug.
+    """Published deployments, with their vendors, contracts, laws and sources, by slug; the detail
+    adds the camera-count timeline (a list links to it: ``camera_counts_url``).
 
     ``?format=geojson``: one Feature per deployment, a MultiPoint of its located places.
     """
 
     queryset = public_deployments()
-    serializer_class = DeploymentSerializer
+    serializer_class = DeploymentSummarySerializer
     export_serializer_class = DeploymentExportSerializer
     renderer_classes = (*PublicReadOnlyViewSet.renderer_classes, GeoJSONRenderer)
     filterset_class = DeploymentFilterSet
     lookup_field = "slug"
     search_fields = ("name", "summary", "data_managed_by", "country__name")
     ordering_fields = ("name", "started_on", "ended_on", "status", "updated_at")
+
+    def get_queryset(self):
+        return public_deployment_details() if self.action == "retrieve" else super().get_queryset()
+
+    def list(self, request, *args, **kwargs):
+        """JSON pages are built by PostgreSQL (api/json_rows.py); other formats by the serializers."""
+        if not (getattr(settings, "API_LIST_SQL", True) and type(request.accepted_renderer) is JSONRenderer):
+            return super().list(request, *args, **kwargs)
+        ids = self.paginate_queryset(
+            self.filter_queryset(published_deployments()).values_list("pk", flat=True)
+        )
+        return self.get_paginated_response(deployment_summaries(request, ids))
+
+    def get_serializer_class(self):
+        return DeploymentSerializer if self.action == "retrieve" else super().get_serializer_class()
 
 
 class ContractViewSet(PublicReadOnlyViewSet):

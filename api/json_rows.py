@@ -1,0 +1,285 @@
+"""Pages of the deployment list as JSON built by PostgreSQL, equal to the serializers' JSON.
+
+A page of 100 deployments embeds about 1,500 related records (places, vendors, contracts and their
+parties, laws, citations and their sources). Loading them as model instances and serializing them
+with DRF cost about 80 ms of Python per page; PostgreSQL builds the same objects with
+``json_build_object`` (which keeps the keys in the serializer's order) in a few milliseconds.
+
+The SQL is compiled once per process and site address (compiling the expression costs more than
+running it); each page then fetches the objects of its deployments by id.
+
+``DeploymentSummarySerializer`` stays the definition of the representation (the OpenAPI schema,
+the browsable API and ``API_LIST_SQL = False`` use it); tests compare the two paths on the seed
+and on synthetic data, as they do for the COPY export (api/copy_export.py).
+"""
+
+from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
+from django.db import connection
+from django.db.models import Aggregate, F, Field, Func, OuterRef, Subquery, Value
+from django.db.models.functions import Concat
+
+from api.copy_export import ISOTimestamp
+from api.links import link_template
+from deployments.models import ContractParty, Deployment, DeploymentCitation, DeploymentVendor
+from deployments.selectors import published_contracts
+from registry.selectors import published_legal_frameworks, published_sources
+from vendors.selectors import published_vendors
+
+_MONTHS = "ARRAY['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec']"
+
+
+class JSONObject(Func):
+    """``json_build_object(key, value, ...)``: keys in the given order (jsonb would sort them).
+
+    The result is parsed by psycopg into a dict; no Django field converts it.
+    """
+
+    function = "json_build_object"
+    output_field = Field()
+
+    def __init__(self, **fields):
+        arguments = []
+        for key, value in fields.items():
+            arguments += [Value(key), F(value) if isinstance(value, str) else value]
+        super().__init__(*arguments)
+
+
+class NullOr(Func):
+    """NULL when ``key`` (a nullable foreign key) is NULL, else ``value``: an optional nested object."""
+
+    output_field = Field()
+    template = "CASE WHEN %(expressions)s END"
+    arg_joiner = " IS NULL THEN NULL ELSE "
+
+    def __init__(self, key: str, value):
+        super().__init__(F(key), value)
+
+
+class JSONAgg(OrderableAggMixin, Aggregate):
+    function = "json_agg"
+    template = "%(function)s(%(expressions)s %(order_by)s)"
+    output_field = Field()
+
+
+class EmptyArrayIfNull(Func):
+    template = "COALESCE(%(expressions)s, '[]'::json)"
+    output_field = Field()
+
+
+def json_array(
+    queryset, outer: str, item: JSONObject, order_by: tuple[str, ...], outer_key: str = "pk"
+) -> EmptyArrayIfNull:
+    """The JSON objects of the rows of ``queryset`` whose ``outer`` is the enclosing row's
+    ``outer_key`` (a correlated subquery), in order."""
+    rows = (
+        queryset.filter(**{outer: OuterRef(outer_key)})
+        .order_by()
+        .values(outer)
+        .annotate(items=JSONAgg(item, order_by=order_by))
+        .values("items")
+    )
+    return EmptyArrayIfNull(Subquery(rows, output_field=Field()))
+
+
+class FuzzyDateDisplay(Func):
+    """``format_fuzzy_date`` in SQL: "2017", "Feb 2017", "7 Feb 2017", or ""."""
+
+    template = (
+        "(CASE length(%(expressions)s) WHEN 4 THEN %(expressions)s "
+        f"WHEN 7 THEN ({_MONTHS})[substr(%(expressions)s, 6, 2)::int] || ' ' || left(%(expressions)s, 4) "
+        "WHEN 10 THEN substr(%(expressions)s, 9, 2)::int::text || ' ' "
+        f"|| ({_MONTHS})[substr(%(expressions)s, 6, 2)::int] || ' ' || left(%(expressions)s, 4) "
+        "ELSE '' END)"
+    )
+    output_field = Field()
+
+    def __init__(self, path: str):
+        super().__init__(F(path))
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return sql, tuple(params) * 8
+
+
+class FuzzyDatePrecision(Func):
+    """``fuzzy_date_precision`` in SQL: "year", "month", "day", or NULL."""
+
+    template = "(CASE length(%(expressions)s) WHEN 4 THEN 'year' WHEN 7 THEN 'month' WHEN 10 THEN 'day' END)"
+    output_field = Field()
+
+    def __init__(self, path: str):
+        super().__init__(F(path))
+
+
+class Links:
+    """SQL expressions of the API's links, each from one ``reverse()`` (api/links.py)."""
+
+    def __init__(self, request):
+        self.request = request
+
+    def detail(self, view_name: str, lookup_field: str, path: str, sample: str = "LOOKUPVALUE") -> Concat:
+        prefix, suffix = link_template(self.request, view_name, lookup_field, sample)
+        return Concat(Value(prefix), F(path), Value(suffix), output_field=Field())
+
+    def filtered_list(self, view_name: str, query: str, path: str) -> Concat:
+        url, _ = link_template(self.request, view_name)
+        return Concat(Value(f"{url}?{query}"), F(path), output_field=Field())
+
+
+def source_ref(links: Links, prefix: str = "") -> JSONObject:
+    """``SourceRefSerializer`` of the source at ``prefix`` ("source__")."""
+    return JSONObject(
+        slug=f"{prefix}slug",
+        title=f"{prefix}title",
+        publisher=f"{prefix}publisher",
+        kind=f"{prefix}kind",
+        published_on=f"{prefix}published_on",
+        url=links.detail("api:source-detail", "slug", f"{prefix}slug"),
+        original_url=f"{prefix}url",
+        archived_url=f"{prefix}archived_url",
+    )
+
+
+def deployment_summary(request) -> JSONObject:
+    """``DeploymentSummarySerializer`` of each deployment, as one JSON object."""
+    links = Links(request)
+    place_links = Deployment.places.through.objects
+    technology_links = Deployment.technologies.through.objects
+    law_links = Deployment.legal_frameworks.through.objects.filter(
+        legalframework__in=published_legal_frameworks()
+    )
+    contract_links = Deployment.contracts.through.objects.filter(contract__in=published_contracts())
+    vendor_roles = DeploymentVendor.objects.filter(vendor__in=published_vendors())
+    parties = ContractParty.objects.filter(vendor__in=published_vendors())
+    citations = DeploymentCitation.objects.filter(source__in=published_sources())
+    vendor_url = links.detail("api:vendor-detail", "slug", "vendor__slug")
+    return JSONObject(
+        slug="slug",
+        url=links.detail("api:deployment-detail", "slug", "slug"),
+        name="name",
+        summary="summary",
+        country=JSONObject(
+            code="country__code",
+            name="country__name",
+            url=links.detail("api:country-detail", "code", "country__code", sample="ZZ"),
+        ),
+        region="country__region",
+        places=json_array(
+            place_links,
+            "deployment",
+            JSONObject(
+                slug="place__slug",
+                name="place__name",
+                kind="place__kind",
+                url=links.detail("api:place-detail", "slug", "place__slug"),
+                latitude="place__latitude",
+                longitude="place__longitude",
+            ),
+            ("place__name", "place__id"),
+        ),
+        operator=NullOr(
+            "operator", JSONObject(slug="operator__slug", name="operator__name", kind="operator__kind")
+        ),
+        status="status",
+        started_on="started_on",
+        started_on_display=FuzzyDateDisplay("started_on"),
+        started_on_precision=FuzzyDatePrecision("started_on"),
+        ended_on="ended_on",
+        ended_on_display=FuzzyDateDisplay("ended_on"),
+        ended_on_precision=FuzzyDatePrecision("ended_on"),
+        technologies=json_array(
+            technology_links,
+            "deployment",
+            JSONObject(
+                slug="technology__slug",
+                name="technology__name",
+                url=links.detail("api:technology-detail", "slug", "technology__slug"),
+            ),
+            ("technology__name", "technology__id"),
+        ),
+        purposes="purposes",
+        data_location="data_location",
+        data_managed_by="data_managed_by",
+        governance_concerns="governance_concerns",
+        vendors=json_array(
+            vendor_roles,
+            "deployment",
+            JSONObject(slug="vendor__slug", name="vendor__name", url=vendor_url, role="role", notes="notes"),
+            ("id",),
+        ),
+        legal_frameworks=json_array(
+            law_links,
+            "deployment",
+            JSONObject(
+                slug="legalframework__slug",
+                name="legalframework__name",
+                short_name="legalframework__short_name",
+                url=links.detail("api:legal-framework-detail", "slug", "legalframework__slug"),
+            ),
+            ("legalframework__name", "legalframework__id"),
+        ),
+        contracts=json_array(
+            contract_links,
+            "deployment",
+            JSONObject(
+                slug="contract__slug",
+                url=links.detail("api:contract-detail", "slug", "contract__slug"),
+                name="contract__name",
+                kind="contract__kind",
+                signed_on="contract__signed_on",
+                signed_on_display=FuzzyDateDisplay("contract__signed_on"),
+                value_amount="contract__value_amount",
+                value_currency="contract__value_currency",
+                disclosure="contract__disclosure",
+                buyer=JSONObject(
+                    slug="contract__buyer__slug", name="contract__buyer__name", kind="contract__buyer__kind"
+                ),
+                vendors=json_array(
+                    parties,
+                    "contract",
+                    JSONObject(slug="vendor__slug", name="vendor__name", url=vendor_url, role="role"),
+                    ("id",),
+                    outer_key="contract",
+                ),
+            ),
+            ("contract__signed_on", "contract__name", "contract__id"),
+        ),
+        camera_counts_url=links.filtered_list("api:camera-count-list", "deployment=", "slug"),
+        citations=json_array(
+            citations,
+            "record",
+            JSONObject(
+                source=source_ref(links, "source__"),
+                field="field",
+                confidence="confidence",
+                locator="locator",
+                quote="quote",
+            ),
+            ("id",),
+        ),
+        updated_at=ISOTimestamp(F("updated_at")),
+        history_url=links.filtered_list("api:change-list", "model=deployment&record=", "slug"),
+    )
+
+
+# SQL of the summaries, by site address (links are absolute); a handful of hosts at most.
+_SUMMARY_SQL: dict[str, tuple[str, tuple]] = {}
+_PAGE_SQL = (
+    "SELECT summaries.summary FROM ({sql}) AS summaries (id, summary) "  # noqa: S608 (our own compiled SQL)
+    "JOIN unnest(%s::bigint[]) WITH ORDINALITY AS page (id, position) ON page.id = summaries.id "
+    "ORDER BY page.position"
+)
+
+
+def deployment_summaries(request, ids: list[int]) -> list[dict]:
+    """The summaries of the deployments ``ids``, in that order."""
+    site = request.build_absolute_uri("/")
+    if site not in _SUMMARY_SQL:
+        if len(_SUMMARY_SQL) >= 8:
+            _SUMMARY_SQL.clear()
+        rows = Deployment._base_manager.order_by().values_list("pk", deployment_summary(request))
+        _SUMMARY_SQL[site] = rows.query.sql_with_params()
+    sql, params = _SUMMARY_SQL[site]
+    with connection.cursor() as cursor:
+        cursor.execute(_PAGE_SQL.format(sql=sql), (*params, list(ids)))
+        return [summary for (summary,) in cursor.fetchall()]
