@@ -32,8 +32,9 @@ def assert_derived_columns_fresh():
         sql, params = rows.values("search_vector", "document").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT count(*) FROM ({sql}) AS t WHERE search_vector IS DISTINCT FROM document", params
-            )  # noqa: S608
+                f"SELECT count(*) FROM ({sql}) AS t WHERE search_vector IS DISTINCT FROM document",  # noqa: S608
+                params,
+            )
             assert cursor.fetchone()[0] == 0, f"{model.__name__}: stale search vectors"
     published = ReviewStatus.PUBLISHED
     public = (

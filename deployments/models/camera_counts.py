@@ -50,7 +50,7 @@ class CameraCount(CuratedModel):
     objects = CameraCountManager()
 
     class Meta:
-        ordering = ["deployment", "as_of", "kind"]
+        ordering = ["deployment", "as_of", "kind"]  # by deployment name (its Meta.ordering)
         indexes = [
             # The public list (is_public): its order within a deployment (the counts of a deployment,
             # of a country's deployments, and an index-only COUNT), and its search.

@@ -12,7 +12,8 @@ transaction. The change-history triggers of django-pghistory (registry/history.p
 event row per inserted row; for this synthetic bulk load they are DISABLED (``ALTER TABLE ... DISABLE
 TRIGGER``, what ``pgtrigger.disable`` runs) and enabled again inside the same transaction, so other
 sessions never see them off and synthetic rows have no history events. Constraints, foreign keys
-and the other triggers stay on.
+and the other triggers stay on: among them those that fill the derived columns (deployments/derived.py:
+search vectors, a camera count's ``is_public``) row by row, so the generator never writes them.
 """
 
 from __future__ import annotations
