@@ -441,6 +441,9 @@ class Bench:
             "camera-counts unfiltered (page of 100)": [
                 f"/api/v1/camera-counts/?{q}&page={p}" for p in (1, 2, 3, 50)
             ],
+            "deployments unfiltered, pages 1-500 (page of 100)": [
+                f"/api/v1/deployments/?{q}&page={p}" for p in (1, 2, 50, 500)
+            ],
             "deployment detail": [f"/api/v1/deployments/{slug}/" for slug in s["slugs"]],
             "camera-count detail": [f"/api/v1/camera-counts/{uuid}/" for uuid in s["counts"]],
         }
