@@ -40,7 +40,8 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list[: COUNT_LIMIT + 1].count()
+        # Unordered: which rows are counted does not matter, and sorting them would cost more.
+        counted = self.object_list.order_by()[: COUNT_LIMIT + 1].count()
         self.count_exact = counted <= COUNT_LIMIT
         return min(counted, COUNT_LIMIT)
 

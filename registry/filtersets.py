@@ -109,6 +109,14 @@ class RelatedChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     matching ones (a semi-join); through foreign keys only, it filters in place. Same rows, same order.
     """
 
+    def get_filter_predicate(self, v):
+        # By the id of the record the form has looked up: no join to its table, and the planner
+        # knows which record it is (a country's deployments in name order, from their index).
+        suffix = f"__{self.extra.get('to_field_name')}"
+        if v is not None and self.field_name.endswith(suffix):
+            return {self.field_name.removesuffix(suffix): v.pk}
+        return super().get_filter_predicate(v)
+
     def filter(self, qs, value):
         if not value or self.is_noop(qs, value):
             return qs
@@ -116,8 +124,35 @@ class RelatedChoiceFilter(django_filters.ModelMultipleChoiceFilter):
         for item in set(value):
             condition |= Q(**self.get_filter_predicate(None if item == self.null_value else item))
         if crosses_many(qs.model, self.field_name):
-            return qs.filter(pk__in=qs.model._base_manager.filter(condition).values("pk"))
+            return qs.filter(pk__in=matching_ids(qs.model, self.field_name, condition))
         return qs.filter(condition)
+
+
+def matching_ids(model, path: str, condition: Q):
+    """The ids of ``model`` meeting ``condition`` (on ``path``, which crosses a to-many relation).
+
+    Through a many-to-many field, read the link table alone (``deployment_id`` of the links to a
+    technology) rather than join ``model`` to it again, which costs a scan of all of ``model``'s ids.
+    """
+    first, _, _ = path.partition("__")
+    field = model._meta.get_field(first)
+    if not (field.many_to_many and field.concrete):
+        return model._base_manager.filter(condition).values("pk")
+    target = field.m2m_reverse_field_name()
+    links = field.remote_field.through._base_manager
+    return links.filter(_rerooted(condition, first, target)).values(field.m2m_field_name())
+
+
+def _rerooted(condition: Q, old: str, new: str) -> Q:
+    """``condition`` with its lookups starting at ``new`` instead of ``old`` (``old__slug``,
+    ``old``: ``new__slug``, ``new``)."""
+    rerooted = Q()
+    rerooted.connector, rerooted.negated = condition.connector, condition.negated
+    rerooted.children = [
+        _rerooted(child, old, new) if isinstance(child, Q) else (new + child[0].removeprefix(old), child[1])
+        for child in condition.children
+    ]
+    return rerooted
 
 
 def by_code(field_name: str, help_text: str = "ISO 3166-1 alpha-2 code, e.g. RS.") -> django_filters.Filter:

@@ -63,9 +63,8 @@ class Deployment(CuratedModel):
             # The public list (published): search, default order, and filters with their COUNTs.
             GinIndex(fields=["search_vector"], name="deployment_search"),
             models.Index(fields=["review_status", "name", "id"], name="deployment_published_name"),
-            models.Index(
-                fields=["country", "name", "id"], condition=PUBLISHED, name="deployment_public_country"
-            ),
+            # Whatever the status: camera counts of a country are listed by deployment name too.
+            models.Index(fields=["country", "name", "id"], name="deployment_country_name"),
             models.Index(
                 fields=["started_on", "id"], condition=PUBLISHED, name="deployment_public_started_on"
             ),
