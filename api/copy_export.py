@@ -39,26 +39,26 @@ from vendors.selectors import published_vendors
 
 BATCH_BYTES = 256 * 1024
 
-_TRIGGERS_SQL = ", ".join(
-    "E'\\t'" if c == "\t" else "E'\\r'" if c == "\r" else f"'{c}'" for c in FORMULA_TRIGGERS
+# The trigger characters as a regular-expression bracket expression, '-' last; written in an E''
+# string, where \t and \r become the characters.
+_TRIGGERS_CLASS = "".join(
+    {"\t": r"\t", "\r": r"\r"}.get(c, c) for c in sorted(FORMULA_TRIGGERS, key=lambda c: c == "-")
 )
 
 
 class EscapedText(Func):
-    """``escape_formula`` of a text value, and '' or NULL as an empty cell."""
+    """``escape_formula`` of a text value, and '' or NULL as an empty cell.
+
+    The value appears once in the SQL: it is often a correlated subquery (a joined column), which
+    PostgreSQL would run again for each mention.
+    """
 
     output_field = TextField()
-    template = (
-        f"NULLIF(CASE WHEN left(%(expressions)s, 1) IN ({_TRIGGERS_SQL}) "  # noqa: S608 (constants only)
-        "THEN '''' || %(expressions)s ELSE %(expressions)s END, '')"
-    )
+    # E'''\\1': a quote, then the matched character.
+    template = "NULLIF(regexp_replace(%(expressions)s, E'^([" + _TRIGGERS_CLASS + r"])', E'''\\1'), '')"
 
     def __init__(self, expression):
         super().__init__(Cast(expression, TextField()) if isinstance(expression, str) else expression)
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = super().as_sql(compiler, connection, **extra)
-        return sql, tuple(params) * 3
 
 
 def text(path: str) -> EscapedText:

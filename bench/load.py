@@ -3,7 +3,7 @@ threads (one connection each), loopback only, bounded in requests and seconds.
 
     python bench/load.py PORT < plan.json > results.json
 
-plan: {"latency": {"name": [paths...], ...}, "repeat": 200, "throughput": [paths...],
+plan: {"latency": {"name": [paths...], ...}, "repeat": 200, "warmup": 8, "throughput": [paths...],
        "threads": 8, "seconds": 20, "max_requests": 20000}
 Prints {"latency": {"name": [ms, ...]}, "throughput": {"requests": n, "seconds": s, "errors": e}}.
 """
@@ -22,10 +22,10 @@ def get(connection: http.client.HTTPConnection, path: str) -> int:
     return response.status
 
 
-def latency(port: int, paths: list[str], repeat: int, budget: float) -> list[float]:
+def latency(port: int, paths: list[str], repeat: int, budget: float, warmup: int = 3) -> list[float]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    for path in paths[:3]:
-        get(connection, path)  # warm up
+    for number in range(warmup):  # every worker of the server serves this kind of request once first
+        get(connection, paths[number % len(paths)])
     timings, deadline = [], time.monotonic() + budget
     for number in range(repeat):
         path = paths[number % len(paths)]
@@ -76,7 +76,9 @@ def main():
     plan = json.load(sys.stdin)
     result = {"latency": {}, "throughput": None}
     for name, paths in plan.get("latency", {}).items():
-        result["latency"][name] = latency(port, paths, plan.get("repeat", 200), plan.get("budget", 60))
+        result["latency"][name] = latency(
+            port, paths, plan.get("repeat", 200), plan.get("budget", 60), plan.get("warmup", 3)
+        )
     if plan.get("throughput"):
         result["throughput"] = throughput(
             port,

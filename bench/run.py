@@ -505,6 +505,8 @@ class Bench:
                 "latency": {**plan["latency"], **plan["search"]},
                 "repeat": self.args.repeat,
                 "budget": self.args.line_budget,
+                # Twice per worker: the first request of a kind on a worker compiles and caches.
+                "warmup": 2 * self.args.workers,
             },
         )["latency"]
         log(
@@ -598,7 +600,13 @@ class Bench:
         }  # fmt: skip
         log("Datasette: latency and throughput")
         measured = self.load(
-            port, {"latency": latency, "repeat": self.args.repeat, "budget": self.args.line_budget}
+            port,
+            {
+                "latency": latency,
+                "repeat": self.args.repeat,
+                "budget": self.args.line_budget,
+                "warmup": 2 * self.args.workers,
+            },
         )["latency"]
         mix = (
             latency["deployments ?country= (page of 100)"]
