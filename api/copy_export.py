@@ -27,15 +27,14 @@ from collections.abc import Callable, Iterator
 from django.contrib.postgres.aggregates import StringAgg
 from django.db import connections
 from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast
 
-from api.links import link_template
+from api.links import link_expression
 from api.serializers.exports import CameraCountExportSerializer, DeploymentExportSerializer
-from deployments.models import Contract, Deployment, DeploymentCitation, DeploymentVendor
-from deployments.selectors import published_contracts
+from deployments.models import Deployment, DeploymentCitation
+from deployments.selectors import published_contract_links, published_law_links, published_vendor_roles
 from registry.csv_safety import FORMULA_TRIGGERS
-from registry.selectors import published_legal_frameworks, published_sources
-from vendors.selectors import published_vendors
+from registry.selectors import published_citations
 
 BATCH_BYTES = 256 * 1024
 
@@ -110,19 +109,16 @@ def joined(queryset, outer: str, value: str, order_by: tuple[str, ...]) -> Escap
 
 
 def detail_url(request, view_name: str, lookup_field: str, path: str) -> EscapedText:
-    prefix, suffix = link_template(request, view_name, lookup_field)
-    return EscapedText(
-        Concat(Value(prefix), Cast(F(path), TextField()), Value(suffix), output_field=TextField())
-    )
+    return EscapedText(link_expression(request, view_name, lookup_field, path))
 
 
 def deployment_columns(request) -> dict:
     places = Deployment.places.through.objects
     technologies = Deployment.technologies.through.objects
-    laws = Deployment.legal_frameworks.through.objects.filter(legalframework__in=published_legal_frameworks())
-    contracts = Contract.deployments.through.objects.filter(contract__in=published_contracts())
-    roles = DeploymentVendor.objects.filter(vendor__in=published_vendors())
-    citations = DeploymentCitation.objects.filter(source__in=published_sources())
+    laws = published_law_links()
+    contracts = published_contract_links()
+    roles = published_vendor_roles()
+    citations = published_citations(DeploymentCitation)
     return {
         "slug": text("slug"),
         "url": detail_url(request, "api:deployment-detail", "slug", "slug"),

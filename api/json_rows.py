@@ -19,11 +19,15 @@ from django.db.models import Aggregate, F, Field, Func, OuterRef, Subquery, Valu
 from django.db.models.functions import Concat
 
 from api.copy_export import ISOTimestamp
-from api.links import link_template
-from deployments.models import ContractParty, Deployment, DeploymentCitation, DeploymentVendor
-from deployments.selectors import published_contracts
-from registry.selectors import published_legal_frameworks, published_sources
-from vendors.selectors import published_vendors
+from api.links import PLACEHOLDER, link_expression, link_template
+from deployments.models import Deployment, DeploymentCitation
+from deployments.selectors import (
+    published_contract_links,
+    published_law_links,
+    published_parties,
+    published_vendor_roles,
+)
+from registry.selectors import published_citations
 
 _MONTHS = "ARRAY['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec']"
 
@@ -117,9 +121,8 @@ class Links:
     def __init__(self, request):
         self.request = request
 
-    def detail(self, view_name: str, lookup_field: str, path: str, sample: str = "LOOKUPVALUE") -> Concat:
-        prefix, suffix = link_template(self.request, view_name, lookup_field, sample)
-        return Concat(Value(prefix), F(path), Value(suffix), output_field=Field())
+    def detail(self, view_name: str, lookup_field: str, path: str, sample: str = PLACEHOLDER) -> Concat:
+        return link_expression(self.request, view_name, lookup_field, path, sample)
 
     def filtered_list(self, view_name: str, query: str, path: str) -> Concat:
         url, _ = link_template(self.request, view_name)
@@ -145,13 +148,11 @@ def deployment_summary(request) -> JSONObject:
     links = Links(request)
     place_links = Deployment.places.through.objects
     technology_links = Deployment.technologies.through.objects
-    law_links = Deployment.legal_frameworks.through.objects.filter(
-        legalframework__in=published_legal_frameworks()
-    )
-    contract_links = Deployment.contracts.through.objects.filter(contract__in=published_contracts())
-    vendor_roles = DeploymentVendor.objects.filter(vendor__in=published_vendors())
-    parties = ContractParty.objects.filter(vendor__in=published_vendors())
-    citations = DeploymentCitation.objects.filter(source__in=published_sources())
+    law_links = published_law_links()
+    contract_links = published_contract_links()
+    vendor_roles = published_vendor_roles()
+    parties = published_parties()
+    citations = published_citations(DeploymentCitation)
     vendor_url = links.detail("api:vendor-detail", "slug", "vendor__slug")
     return JSONObject(
         slug="slug",

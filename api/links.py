@@ -6,6 +6,8 @@ each link is then the prefix, the value and the suffix. Slugs, ISO codes and UUI
 which is also what ``reverse()`` does with them.
 """
 
+from django.db.models import F, TextField, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 
 PLACEHOLDER = "LOOKUPVALUE"
@@ -37,3 +39,11 @@ def cached_link(context: dict, view_name: str, lookup_field: str | None = None, 
         templates[key] = link_template(context.get("request"), view_name, lookup_field, str(value))
     prefix, suffix = templates[key]
     return f"{prefix}{value}{suffix}" if lookup_field else prefix
+
+
+def link_expression(
+    request, view_name: str, lookup_field: str, path: str, sample: str = PLACEHOLDER
+) -> Concat:
+    """The SQL of the link to each row's record at ``path`` (the COPY export and the JSON pages)."""
+    prefix, suffix = link_template(request, view_name, lookup_field, sample)
+    return Concat(Value(prefix), Cast(F(path), TextField()), Value(suffix), output_field=TextField())

@@ -48,12 +48,22 @@ def published_camera_counts() -> QuerySet[CameraCount]:
     return CameraCount.objects.filter(is_public=True)
 
 
-def _published_parties() -> QuerySet[ContractParty]:
+def published_parties() -> QuerySet[ContractParty]:
     return ContractParty.objects.filter(vendor__in=published_vendors()).select_related("vendor")
 
 
-def _published_vendor_roles() -> QuerySet[DeploymentVendor]:
+def published_vendor_roles() -> QuerySet[DeploymentVendor]:
     return DeploymentVendor.objects.filter(vendor__in=published_vendors()).select_related("vendor")
+
+
+def published_law_links() -> QuerySet:
+    """Links of deployments to published legal frameworks (the many-to-many table)."""
+    return Deployment.legal_frameworks.through.objects.filter(legalframework__in=published_legal_frameworks())
+
+
+def published_contract_links() -> QuerySet:
+    """Links of deployments to published contracts (the many-to-many table)."""
+    return Contract.deployments.through.objects.filter(contract__in=published_contracts())
 
 
 def public_deployments() -> QuerySet[Deployment]:
@@ -66,14 +76,14 @@ def public_deployments() -> QuerySet[Deployment]:
             # Ties broken by id: the CSV export (api/copy_export.py) joins in this same order.
             Prefetch("places", queryset=places().order_by("name", "pk")),
             Prefetch("technologies", queryset=technologies().order_by("name", "pk")),
-            Prefetch("vendor_roles", queryset=_published_vendor_roles()),
+            Prefetch("vendor_roles", queryset=published_vendor_roles()),
             Prefetch("legal_frameworks", queryset=published_legal_frameworks().order_by("name", "pk")),
             Prefetch(
                 "contracts",
                 queryset=published_contracts()
                 .order_by("signed_on", "name", "pk")
                 .select_related("buyer")
-                .prefetch_related(Prefetch("parties", queryset=_published_parties())),
+                .prefetch_related(Prefetch("parties", queryset=published_parties())),
             ),
             Prefetch("citations", queryset=published_citations(DeploymentCitation)),
         )
@@ -93,7 +103,7 @@ def public_contracts() -> QuerySet[Contract]:
         published_contracts()
         .select_related("buyer__country")
         .prefetch_related(
-            Prefetch("parties", queryset=_published_parties()),
+            Prefetch("parties", queryset=published_parties()),
             Prefetch("deployments", queryset=published_deployments()),
             Prefetch("citations", queryset=published_citations(ContractCitation)),
         )

@@ -23,6 +23,7 @@ from deployments.selectors import (
     published_camera_counts,
     published_contracts,
     published_deployments,
+    published_vendor_roles,
     technologies,
 )
 from registry.models import Country, LegalFrameworkCitation, Source
@@ -37,17 +38,13 @@ from vendors.models import VendorCitation
 from vendors.selectors import public_vendors, published_designations, published_vendors
 
 
-def _published_vendor_roles() -> QuerySet[DeploymentVendor]:
-    return DeploymentVendor.objects.filter(vendor__in=published_vendors()).select_related("vendor")
-
-
 def deployment_list() -> QuerySet[Deployment]:
     """Published deployments with what a row of a list shows (country, vendors, technologies)."""
     return (
         published_deployments()
         .select_related("country")
         .prefetch_related(
-            Prefetch("vendor_roles", queryset=_published_vendor_roles()),
+            Prefetch("vendor_roles", queryset=published_vendor_roles()),
             Prefetch("technologies", queryset=technologies()),
         )
     )
