@@ -22,23 +22,33 @@ def copy_insert(instances: list[models.Model], using: str = "default") -> None:
     meta = model._meta
     connection = connections[using]
     fields = [field for field in meta.concrete_fields if not field.generated]
-    # Through Django's cursor, so that pghistory's context (the importing user and reason) is set
-    # for the transaction before the COPY below, which bypasses Django's execute().
+    for instance in instances:
+        instance._prepare_related_fields_for_save(operation_name="copy_insert")
+    # Through Django's cursor, so that pghistory sets its context (the importing user and reason)
+    # for the transaction before the COPY, which bypasses Django's execute(): it skips statements
+    # that start with SELECT, hence the WITH. (tests/test_copy_insert.py checks the events.)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "WITH drawn AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id "
+            "FROM generate_series(1, %s)) SELECT id FROM drawn",
             [meta.db_table, meta.pk.column, len(instances)],
         )
         for instance, (pk,) in zip(instances, cursor.fetchall(), strict=True):
             instance.pk = pk
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     statement = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for instance in instances:
-            instance._prepare_related_fields_for_save(operation_name="copy_insert")
-            copy.write_row(
-                [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-            )
+    rows = (
+        [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+        for instance in instances
+    )
+    # psycopg's own cursor (Django's has no copy()), its errors raised as Django's (IntegrityError).
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
     for instance in instances:
         instance._state.adding = False
         instance._state.db = using
