@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
@@ -13,6 +14,12 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (throttling counters, the home page's figures)."""
+    cache.clear()
 
 
 @pytest.fixture

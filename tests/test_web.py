@@ -8,9 +8,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from deployments.models import Deployment
 from registry.choices import ReviewStatus
 from tests import factories
 from tests.factories import build_world
@@ -155,6 +158,36 @@ def test_home_map_shows_the_located_places_of_published_deployments(client, worl
     assert 'id="map-points" type="application/json"' in page
     assert "/static/vendor/leaflet/leaflet.js" in page
     assert "/static/web/map.js" in page
+
+
+def test_home_at_scale_lists_and_maps_only_the_latest_deployments(client, world, monkeypatch):
+    monkeypatch.setattr(views, "HOME_DEPLOYMENTS", 2)
+    Deployment.objects.filter(slug="safe-society").update(updated_at=timezone.now())  # the latest
+    response = client.get("/")
+    listed = [deployment.slug for deployment in response.context["deployments"]]
+    assert len(listed) == 2 and listed[0] == "safe-society"
+    assert {point["slug"] for point in response.context["map_points"]} <= set(listed)
+    page = text_of(response)
+    assert "The 2 most recently updated deployments of 3" in page
+    assert 'href="/deployments/">search them all</a>' in page
+    assert response.context["figures"].deployments == 3  # the figures still count every deployment
+
+
+def test_home_lists_every_deployment_by_name_when_there_are_few(client, world):
+    response = client.get("/")
+    assert [d.name for d in response.context["deployments"]] == sorted(
+        d.name for d in response.context["deployments"]
+    )
+    assert len(response.context["deployments"]) == 3
+    assert "most recently updated deployments" not in text_of(response)
+
+
+def test_home_figures_are_recomputed_once_a_record_changes(client, world):
+    assert client.get("/").context["figures"].deployments == 3
+    draft = Deployment.objects.get(slug="secret-pilot")
+    draft.review_status = ReviewStatus.PUBLISHED
+    draft.save()
+    assert client.get("/").context["figures"].deployments == 4
 
 
 def test_home_lists_latest_changes_and_links_the_changes_feed(client, world):
@@ -448,9 +481,11 @@ PAGES_AND_LIMITS = [
 @pytest.mark.parametrize(("url", "limit"), PAGES_AND_LIMITS)
 def test_pages_run_a_constant_number_of_queries(client, world, url, limit, django_assert_max_num_queries):
     client.get(url)  # warm up (session, content types)
+    cache.clear()  # both requests compute what the pages cache (the home page's figures)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     more_records(world, 6)
+    cache.clear()
     with django_assert_max_num_queries(limit), CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)

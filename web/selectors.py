@@ -7,7 +7,8 @@ draft, in-review or retracted record never reaches a page, a figure, a map or a 
 from dataclasses import dataclass
 from itertools import chain
 
-from django.db.models import Prefetch, QuerySet
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from deployments.choices import CameraCountKind
 from deployments.models import (
@@ -88,28 +89,36 @@ class HeadlineFigures:
     deployments_with_cameras: int
 
 
-def latest_installed_counts() -> dict[int, int]:
+def latest_installed_counts() -> QuerySet:
     """Per published deployment: the most recent published "installed" count (by its as-of date;
-    when sources disagree on that date, the highest of them). Keyed by deployment id."""
-    latest = (
+    when sources disagree on that date, the highest of them), as (deployment_id, cameras) rows."""
+    return (
         published_camera_counts()
         .filter(kind=CameraCountKind.INSTALLED)
         .order_by("deployment_id", "-as_of", "-cameras")
         .distinct("deployment_id")
         .values_list("deployment_id", "cameras")
     )
-    return dict(latest)
+
+
+def _total_and_count(rows: QuerySet) -> tuple[int, int]:
+    """SUM and COUNT of the second column of ``rows``, in the database (Django cannot aggregate a
+    DISTINCT ON queryset; at a million counts the rows were ~90,000 Python tuples)."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(SUM(t.cameras), 0), COUNT(*) FROM ({sql}) AS t", params)  # noqa: S608
+        return cursor.fetchone()
 
 
 def headline_figures() -> HeadlineFigures:
     deployments = published_deployments()
-    latest = latest_installed_counts()
+    cameras, deployments_with_cameras = _total_and_count(latest_installed_counts())
     return HeadlineFigures(
         countries=deployments.values("country_id").distinct().count(),
         deployments=deployments.count(),
-        vendors=published_vendors().filter(deployments__in=deployments).distinct().count(),
-        cameras=sum(latest.values()),
-        deployments_with_cameras=len(latest),
+        vendors=vendors_with_deployments().count(),
+        cameras=cameras,
+        deployments_with_cameras=deployments_with_cameras,
     )
 
 
@@ -153,7 +162,10 @@ def countries_with_deployments() -> QuerySet[Country]:
 
 
 def vendors_with_deployments():
-    return published_vendors().filter(deployments__in=published_deployments()).distinct().order_by("name")
+    """Published vendors named in a published deployment: a semi-join (EXISTS), not a DISTINCT over
+    every vendor role (160 ms at 100,000 deployments, now a few)."""
+    named = DeploymentVendor.objects.filter(vendor=OuterRef("pk"), deployment__in=published_deployments())
+    return published_vendors().filter(Exists(named)).order_by("name")
 
 
 # --- Detail pages --------------------------------------------------------------------------------
