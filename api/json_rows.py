@@ -1,16 +1,21 @@
-"""Pages of the deployment list as JSON built by PostgreSQL, equal to the serializers' JSON.
+"""Pages of the deployment and camera-count lists as JSON built by PostgreSQL, equal to the
+serializers' JSON.
 
 A page of 100 deployments embeds about 1,500 related records (places, vendors, contracts and their
 parties, laws, citations and their sources). Loading them as model instances and serializing them
 with DRF cost about 80 ms of Python per page; PostgreSQL builds the same objects with
-``json_build_object`` (which keeps the keys in the serializer's order) in a few milliseconds.
+``json_build_object`` (which keeps the keys in the serializer's order) in a few milliseconds. A page
+of 100 camera counts (each with its deployment, country, place and source) cost about 20 ms of
+Python, more than its queries.
 
-The SQL is compiled once per process and site address (compiling the expression costs more than
-running it); each page then fetches the objects of its deployments by id.
+The SQL is compiled once per process, kind of row and site address (compiling the expression costs
+more than running it); each page then fetches the objects of its rows by id, so the joins run for
+the page's rows only, not for the rows an OFFSET skips.
 
-``DeploymentSummarySerializer`` stays the definition of the representation (the OpenAPI schema,
-the browsable API and ``API_LIST_SQL = False`` use it); tests compare the two paths on the seed
-and on synthetic data, as they do for the COPY export (api/copy_export.py).
+``DeploymentSummarySerializer`` and ``CameraCountSerializer`` stay the definition of the
+representation (the OpenAPI schema, the browsable API and ``API_LIST_SQL = False`` use them); tests
+compare the two paths on the seed and on synthetic data, as they do for the COPY export
+(api/copy_export.py).
 """
 
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
@@ -20,7 +25,7 @@ from django.db.models.functions import Concat
 
 from api.copy_export import ISOTimestamp
 from api.links import PLACEHOLDER, link_expression, link_template
-from deployments.models import Deployment, DeploymentCitation
+from deployments.models import CameraCount, Deployment, DeploymentCitation
 from deployments.selectors import (
     published_contract_links,
     published_law_links,
@@ -143,6 +148,27 @@ def source_ref(links: Links, prefix: str = "") -> JSONObject:
     )
 
 
+def country_ref(links: Links, prefix: str) -> JSONObject:
+    """``CountryRefSerializer`` of the country at ``prefix`` ("country__")."""
+    return JSONObject(
+        code=f"{prefix}code",
+        name=f"{prefix}name",
+        url=links.detail("api:country-detail", "code", f"{prefix}code", sample="ZZ"),
+    )
+
+
+def place_ref(links: Links, prefix: str) -> JSONObject:
+    """``PlaceRefSerializer`` of the place at ``prefix`` ("place__")."""
+    return JSONObject(
+        slug=f"{prefix}slug",
+        name=f"{prefix}name",
+        kind=f"{prefix}kind",
+        url=links.detail("api:place-detail", "slug", f"{prefix}slug"),
+        latitude=f"{prefix}latitude",
+        longitude=f"{prefix}longitude",
+    )
+
+
 def deployment_summary(request) -> JSONObject:
     """``DeploymentSummarySerializer`` of each deployment, as one JSON object."""
     links = Links(request)
@@ -159,24 +185,10 @@ def deployment_summary(request) -> JSONObject:
         url=links.detail("api:deployment-detail", "slug", "slug"),
         name="name",
         summary="summary",
-        country=JSONObject(
-            code="country__code",
-            name="country__name",
-            url=links.detail("api:country-detail", "code", "country__code", sample="ZZ"),
-        ),
+        country=country_ref(links, "country__"),
         region="country__region",
         places=json_array(
-            place_links,
-            "deployment",
-            JSONObject(
-                slug="place__slug",
-                name="place__name",
-                kind="place__kind",
-                url=links.detail("api:place-detail", "slug", "place__slug"),
-                latitude="place__latitude",
-                longitude="place__longitude",
-            ),
-            ("place__name", "place__id"),
+            place_links, "deployment", place_ref(links, "place__"), ("place__name", "place__id")
         ),
         operator=NullOr(
             "operator", JSONObject(slug="operator__slug", name="operator__name", kind="operator__kind")
@@ -263,24 +275,62 @@ def deployment_summary(request) -> JSONObject:
     )
 
 
-# SQL of the summaries, by site address (links are absolute); a handful of hosts at most.
-_SUMMARY_SQL: dict[str, tuple[str, tuple]] = {}
+def camera_count(request) -> JSONObject:
+    """``CameraCountSerializer`` of each camera count, as one JSON object."""
+    links = Links(request)
+    return JSONObject(
+        public_id="public_id",
+        url=links.detail("api:camera-count-detail", "public_id", "public_id"),
+        deployment=JSONObject(
+            slug="deployment__slug",
+            name="deployment__name",
+            url=links.detail("api:deployment-detail", "slug", "deployment__slug"),
+        ),
+        country=country_ref(links, "deployment__country__"),
+        as_of="as_of",
+        as_of_display=FuzzyDateDisplay("as_of"),
+        as_of_precision=FuzzyDatePrecision("as_of"),
+        cameras="cameras",
+        locations="locations",
+        kind="kind",
+        phase="phase",
+        place=NullOr("place", place_ref(links, "place__")),
+        source=source_ref(links, "source__"),
+        locator="locator",
+        confidence="confidence",
+        notes="notes",
+        updated_at=ISOTimestamp(F("updated_at")),
+    )
+
+
+# SQL of each kind of row, by model and site address (links are absolute); a handful of hosts at most.
+_ROW_SQL: dict[tuple[str, str], tuple[str, tuple]] = {}
 _PAGE_SQL = (
-    "SELECT summaries.summary FROM ({sql}) AS summaries (id, summary) "  # noqa: S608 (our own compiled SQL)
-    "JOIN unnest(%s::bigint[]) WITH ORDINALITY AS page (id, position) ON page.id = summaries.id "
+    "SELECT listed.item FROM ({sql}) AS listed (id, item) "  # noqa: S608 (our own compiled SQL)
+    "JOIN unnest(%s::bigint[]) WITH ORDINALITY AS page (id, position) ON page.id = listed.id "
     "ORDER BY page.position"
 )
 
 
-def deployment_summaries(request, ids: list[int]) -> list[dict]:
-    """The summaries of the deployments ``ids``, in that order."""
-    site = request.build_absolute_uri("/")
-    if site not in _SUMMARY_SQL:
-        if len(_SUMMARY_SQL) >= 8:
-            _SUMMARY_SQL.clear()
-        rows = Deployment._base_manager.order_by().values_list("pk", deployment_summary(request))
-        _SUMMARY_SQL[site] = rows.query.sql_with_params()
-    sql, params = _SUMMARY_SQL[site]
+def json_rows(request, model, json_object, ids: list[int]) -> list[dict]:
+    """``json_object(request)`` of the ``model`` rows ``ids``, in that order."""
+    key = (model._meta.label, request.build_absolute_uri("/"))
+    if key not in _ROW_SQL:
+        if len(_ROW_SQL) >= 16:
+            _ROW_SQL.clear()
+        rows = model._base_manager.order_by().values_list("pk", json_object(request))
+        _ROW_SQL[key] = rows.query.sql_with_params()
+    sql, params = _ROW_SQL[key]
     with connection.cursor() as cursor:
         cursor.execute(_PAGE_SQL.format(sql=sql), (*params, list(ids)))
-        return [summary for (summary,) in cursor.fetchall()]
+        return [item for (item,) in cursor.fetchall()]
+
+
+def deployment_summaries(request, ids: list[int]) -> list[dict]:
+    """The summaries of the deployments ``ids``, in that order."""
+    return json_rows(request, Deployment, deployment_summary, ids)
+
+
+def camera_counts(request, ids: list[int]) -> list[dict]:
+    """The camera counts ``ids``, in that order."""
+    return json_rows(request, CameraCount, camera_count, ids)

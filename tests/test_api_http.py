@@ -225,14 +225,14 @@ def more_of_everything(world):
 
 
 QUERIES_PER_LIST = {
-    # count, page, one per prefetch, and Last-Modified; deployments: count, the page's ids, their
-    # JSON built by PostgreSQL (api/json_rows.py), Last-Modified
+    # count, page, one per prefetch, and Last-Modified; deployments and camera counts: count, the
+    # page's ids, their JSON built by PostgreSQL (api/json_rows.py), Last-Modified
     "countries": 4,
     "legal-frameworks": 5,
     "vendors": 6,
     "deployments": 4,
     "contracts": 6,
-    "camera-counts": 3,
+    "camera-counts": 4,
     "sources": 3,
     "technologies": 3,
     "places": 3,

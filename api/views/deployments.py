@@ -1,7 +1,7 @@
 from django.conf import settings
 from rest_framework.renderers import JSONRenderer
 
-from api.json_rows import deployment_summaries
+from api.json_rows import camera_counts, deployment_summaries
 from api.renderers import GeoJSONRenderer
 from api.serializers.deployments import (
     CameraCountSerializer,
@@ -32,12 +32,28 @@ from deployments.selectors import (
     public_contracts,
     public_deployment_details,
     public_deployments,
+    published_camera_counts,
     published_deployments,
     technologies,
 )
 
 
-class DeploymentViewSet(PublicReadOnlyViewSet):
+class SQLJSONListMixin:
+    """JSON pages built by PostgreSQL (api/json_rows.py): the page's ids from the filtered, ordered
+    ``published()`` rows, then their objects; other formats, and ``API_LIST_SQL = False``, go
+    through the serializers."""
+
+    published = None  # the published rows, without the joins and prefetches the serializers need
+    json_rows = None  # (request, ids) -> the objects of those rows, in that order
+
+    def list(self, request, *args, **kwargs):
+        if not (getattr(settings, "API_LIST_SQL", True) and type(request.accepted_renderer) is JSONRenderer):
+            return super().list(request, *args, **kwargs)
+        ids = self.paginate_queryset(self.filter_queryset(self.published()).values_list("pk", flat=True))
+        return self.get_paginated_response(self.json_rows(request, ids))
+
+
+class DeploymentViewSet(SQLJSONListMixin, PublicReadOnlyViewSet):
     """Published deployments, with their vendors, contracts, laws and sources, by slug; the detail
     adds the camera-count timeline (a list links to it: ``camera_counts_url``).
 
@@ -53,17 +69,11 @@ class DeploymentViewSet(PublicReadOnlyViewSet):
     search_fields = ("name", "summary", "data_managed_by", "country__name")
     ordering_fields = ("name", "started_on", "ended_on", "status", "updated_at")
 
+    published = staticmethod(published_deployments)
+    json_rows = staticmethod(deployment_summaries)
+
     def get_queryset(self):
         return public_deployment_details() if self.action == "retrieve" else super().get_queryset()
-
-    def list(self, request, *args, **kwargs):
-        """JSON pages are built by PostgreSQL (api/json_rows.py); other formats by the serializers."""
-        if not (getattr(settings, "API_LIST_SQL", True) and type(request.accepted_renderer) is JSONRenderer):
-            return super().list(request, *args, **kwargs)
-        ids = self.paginate_queryset(
-            self.filter_queryset(published_deployments()).values_list("pk", flat=True)
-        )
-        return self.get_paginated_response(deployment_summaries(request, ids))
 
     def get_serializer_class(self):
         return DeploymentSerializer if self.action == "retrieve" else super().get_serializer_class()
@@ -81,10 +91,12 @@ class ContractViewSet(PublicReadOnlyViewSet):
     ordering_fields = ("name", "signed_on", "value_amount", "updated_at")
 
 
-class CameraCountViewSet(PublicReadOnlyViewSet):
+class CameraCountViewSet(SQLJSONListMixin, PublicReadOnlyViewSet):
     """Published camera-count observations (conflicting counts coexist), by public_id."""
 
     queryset = public_camera_counts()
+    published = staticmethod(published_camera_counts)
+    json_rows = staticmethod(camera_counts)
     serializer_class = CameraCountSerializer
     export_serializer_class = CameraCountExportSerializer
     filterset_class = CameraCountFilterSet
