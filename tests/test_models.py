@@ -176,7 +176,14 @@ def test_citation_field_must_exist_on_the_record_and_a_source_is_cited_once_per_
     citation.full_clean()
     citation.save()
     citation_of_nothing = DeploymentCitation(record=deployment, source=source, field="no_such_field")
-    assert validation_messages(citation_of_nothing)["field"] == ["deployment has no field 'no_such_field'."]
+    assert validation_messages(citation_of_nothing)["field"] == [
+        "deployment has no field 'no_such_field' that a source can support."
+    ]
+    for bookkeeping in ("id", "review_status", "version", "updated_at", "search_vector"):
+        citation_of_bookkeeping = DeploymentCitation(record=deployment, source=source, field=bookkeeping)
+        assert validation_messages(citation_of_bookkeeping)["field"] == [
+            f"deployment has no field {bookkeeping!r} that a source can support."
+        ]
     duplicate = DeploymentCitation(record=deployment, source=source, field="started_on")
     assert validation_messages(duplicate)["__all__"] == [
         "This source is already cited for this field of the record."

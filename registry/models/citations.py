@@ -50,9 +50,24 @@ class Citation(models.Model):
         record_model = self._meta.get_field("record").related_model
         if self.field and self.field not in citable_field_names(record_model):
             raise ValidationError(
-                {"field": f"{record_model._meta.verbose_name} has no field {self.field!r}."}
+                {
+                    "field": f"{record_model._meta.verbose_name} has no field {self.field!r} that a source can support."
+                }
             )
 
 
+# What the registry keeps about a record rather than what a source says of it.
+BOOKKEEPING_FIELDS = {"review_status", "version"}
+
+
 def citable_field_names(model) -> set[str]:
-    return {field.name for field in model._meta.get_fields() if field.concrete or field.many_to_many}
+    """The fields a source can support: the curated facts, not the id, the review status, the
+    version, the timestamps or the columns the database derives (search vector, visibility)."""
+    return {
+        field.name
+        for field in model._meta.get_fields()
+        if (field.concrete or field.many_to_many)
+        and field.editable
+        and not field.primary_key
+        and field.name not in BOOKKEEPING_FIELDS
+    }
