@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.text import capfirst
 
 from registry.admin_import_export import ImportExportAdminMixin
@@ -171,7 +171,7 @@ class RegistryModelAdmin(WorkflowAdminMixin, ImportExportAdminMixin, RegistryAdm
 
     - ``list_prefetch_related``: to-many relations a list column shows, fetched once per page.
     - ``count_related``: ``{"citation_count": "citations"}`` annotates the changelist with counts
-      (one query, no N+1); show them with ``count_column``.
+      (a subquery per row of the page, no N+1 queries); show them with ``count_column``.
     - The slug is prepopulated from the name when adding a record, and read-only once it is
       published (its public URL; the model and a database trigger refuse a change as well).
     """
@@ -187,11 +187,23 @@ class RegistryModelAdmin(WorkflowAdminMixin, ImportExportAdminMixin, RegistryAdm
         if isinstance(self.list_select_related, list | tuple) and self.list_select_related:
             queryset = queryset.select_related(*self.list_select_related)
         if self.count_related:
-            # An aggregate drops Meta.ordering (GROUP BY): restore it for autocomplete pagination.
             queryset = queryset.annotate(
-                **{name: Count(relation, distinct=True) for name, relation in self.count_related.items()}
-            ).order_by(*(self.get_ordering(request) or self.model._meta.ordering), "pk")
+                **{name: self.related_count(relation) for name, relation in self.count_related.items()}
+            )
         return queryset
+
+    def related_count(self, relation: str) -> Subquery:
+        """How many ``relation`` records a row has, as a subquery of that row alone. A Count() over
+        the changelist's query grouped the whole table before its LIMIT (100,000 deployments: the
+        page took 0.3 s, and every list filter's query carried the join); PostgreSQL evaluates this
+        for the rows of the page only."""
+        counted = (
+            self.model._base_manager.filter(pk=OuterRef("pk"))
+            .order_by()
+            .annotate(count=Count(relation, distinct=True))
+            .values("count")
+        )
+        return Subquery(counted, output_field=models.IntegerField())
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -34,6 +34,7 @@ from deployments.models import (
 from registry.choices import CountryKind, LegalFrameworkKind, LegalStatus, Region, ReviewStatus, SourceKind
 from registry.models import Country, LegalFramework, LegalFrameworkCitation, Source
 from registry.roles import ensure_curator_group
+from tests import builders
 from vendors.choices import DesignationList, Ownership
 from vendors.models import Designation, Vendor, VendorCitation
 
@@ -329,6 +330,22 @@ def test_deployment_list_shows_dates_as_the_source_gave_them(curator_client, wor
     assert "Feb 2017" in response.text
     row = response.context["cl"].result_list[0]
     assert row.citation_count == 1
+
+
+def test_list_counts_are_per_row_and_sortable_without_grouping_the_table(curator_client, world):
+    cited = Deployment.objects.exclude(citations=None).first()
+    for n in range(2):
+        cited.citations.create(source=builders.source(), field="", locator=f"p. {n}")
+    with CaptureQueriesContext(connection) as queries:
+        response = curator_client.get(changelist_url(Deployment), {"o": "-8"})  # citations, descending
+    rows = list(response.context["cl"].result_list)
+    assert [row.citation_count for row in rows] == sorted((r.citations.count() for r in rows), reverse=True)
+    assert rows[0] == cited
+    # The paginator counts the table, not a GROUP BY of it joined to the citations.
+    counts = [
+        query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT COUNT(*)")
+    ]
+    assert counts and not any("GROUP BY" in sql for sql in counts)
 
 
 def test_contract_list_shows_signed_day_and_value(curator_client, world):
