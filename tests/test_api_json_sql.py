@@ -1,5 +1,7 @@
 """The deployment list's JSON built by PostgreSQL (api/json_rows.py) equals the serializers' JSON
-byte for byte, on the seed, on synthetic data and on awkward values; speed is measured by bench/."""
+byte for byte, on the seed, on synthetic data and on awkward values, with each list's items in the
+serializer's order, empty lists, hidden related records, deep and empty pages; the statement is
+prepared once per database session. Speed is measured by bench/."""
 
 from decimal import Decimal
 
@@ -28,7 +30,8 @@ def both_jsons(api, settings, url):
     settings.API_LIST_SQL = False
     slow = api.get(url)
     assert fast.status_code == slow.status_code == 200, (fast.content[:300], slow.content[:300])
-    assert any("json_build_object" in query["sql"] for query in queries), "the SQL path was not taken"
+    # The page's statement is prepared once per session (api/json_rows.py), then executed by name.
+    assert any("EXECUTE json_page_" in query["sql"] for query in queries), "the SQL path was not taken"
     return fast.content, slow.content
 
 
@@ -160,3 +163,155 @@ def test_browsable_api_and_detail_keep_the_serializers(api, world):
     assert "camera_counts" not in listed
     assert listed["camera_counts_url"] == f"http://testserver{BASE}/camera-counts/?deployment=safe-society"
     assert api.get(listed["camera_counts_url"]).json()["count"] == len(detail["camera_counts"])
+
+
+LISTS = ("places", "technologies", "vendors", "legal_frameworks", "contracts", "citations")
+
+
+def test_sql_json_orders_each_list_as_the_serializer(api, settings, world):
+    """Several rows on one page, each with its own number of items in every list, inserted in an
+    order that is neither the list's nor the name's; ties broken by id."""
+    twin_first = factories.place("zz-twin", "Twin", world.rs)
+    twin_second = factories.place("aa-twin", "Twin", world.rs)
+    alpha = factories.technology("zz-alpha", "Alpha tech")
+    law_a = factories.legal_framework("zz-law", "A law", [world.rs])
+    places = [world.serbia, twin_second, twin_first, world.belgrade]
+    technologies = [world.video, alpha, world.face]
+    for n in range(3):
+        deployment = factories.deployment(
+            f"ordered-{n}",
+            f"Ordered {n}",
+            world.rs,
+            vendors=[(world.huawei, "supplier"), (world.ceiec, "integrator"), (world.ceiec, "supplier")][
+                : n + 1
+            ],
+            technologies=technologies[: n + 1],
+            places=places[: n + 2],
+            legal_frameworks=[world.pdp_law, law_a][: n + 1],
+        )
+        for index, (signed_on, name) in enumerate(
+            [("2020", "B"), ("", "Z"), ("2019-05", "A"), ("2019-05", "A")]
+        ):
+            factories.contract(
+                f"ordered-{n}-contract-{index}",
+                name,
+                world.mup,
+                signed_on=signed_on,
+                parties=[
+                    (world.huawei, "subcontractor"),
+                    (world.ceiec, "supplier"),
+                    (world.huawei, "supplier"),
+                ],
+                deployments=[deployment],
+            )
+        for source, field in ((world.src_es, "status"), (world.src, "started_on"), (world.src_es, "name")):
+            DeploymentCitation.objects.create(record=deployment, source=source, field=field, locator=f"{n}")
+    body = assert_same_json(api, settings, f"{BASE}/deployments/?country=RS&search=ordered")
+    rows = {row["slug"]: row for row in body["results"]}
+    assert [len(rows[f"ordered-{n}"]["places"]) for n in range(3)] == [2, 3, 4]
+    row = rows["ordered-2"]
+    assert [p["slug"] for p in row["places"]] == ["belgrade", "serbia", "zz-twin", "aa-twin"]
+    assert [t["slug"] for t in row["technologies"]] == [
+        "zz-alpha",
+        "facial-recognition",
+        "video-surveillance",
+    ]
+    assert [(v["slug"], v["role"]) for v in row["vendors"]] == [
+        ("huawei", "supplier"),
+        ("ceiec", "integrator"),
+        ("ceiec", "supplier"),
+    ]
+    assert [law["slug"] for law in row["legal_frameworks"]] == ["zz-law", "serbia-data-protection-law"]
+    assert [c["slug"] for c in row["contracts"]] == [f"ordered-2-contract-{i}" for i in (1, 2, 3, 0)]
+    assert [(v["slug"], v["role"]) for v in row["contracts"][0]["vendors"]] == [
+        ("huawei", "subcontractor"),
+        ("ceiec", "supplier"),
+        ("huawei", "supplier"),
+    ]
+    assert [(c["source"]["slug"], c["field"]) for c in row["citations"]] == [
+        ("el-comercio-2019", "status"),
+        ("bird-report-2020", "started_on"),
+        ("el-comercio-2019", "name"),
+    ]
+
+
+def test_sql_json_lists_no_items_as_empty_lists(api, settings, world):
+    """Rows with no related records, or only draft and retracted ones, have [] (not null) in every
+    list, as a contract whose parties are all hidden has no vendors."""
+    factories.deployment("bare-lists", "Bare lists", world.ec)
+    hidden = factories.deployment(
+        "only-hidden",
+        "Only hidden",
+        world.ec,
+        vendors=[(world.shadow, "supplier"), (world.retracted_vendor, "financier")],
+        legal_frameworks=[world.draft_law],
+    )
+    world.draft_contract.deployments.add(hidden)
+    factories.contract(
+        "hidden-parties",
+        "Hidden parties",
+        world.ecu911,
+        parties=[(world.shadow, "supplier")],
+        deployments=[hidden],
+    )
+    DeploymentCitation.objects.create(record=hidden, source=world.src_draft)
+    DeploymentCitation.objects.create(record=hidden, source=world.src_retracted)
+    body = assert_same_json(api, settings, f"{BASE}/deployments/?country=EC")
+    rows = {row["slug"]: row for row in body["results"]}
+    assert all(rows["bare-lists"][key] == [] for key in LISTS)
+    assert all(rows["only-hidden"][key] == [] for key in LISTS if key != "contracts")
+    assert [(c["slug"], c["vendors"]) for c in rows["only-hidden"]["contracts"]] == [("hidden-parties", [])]
+    for hidden_slug in ("shadowcorp", "gone-vendor", "serbia-internal-affairs-bill", "draft-contract"):
+        assert hidden_slug not in str(body)
+    assert rows["ecu-911"]["vendors"][0]["slug"] == "ceiec"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?country=IT&page_size=5&page=2",
+        "?country=IT&page_size=5&page=3",
+        "?country=IT&page_size=5&page=last",
+        "?ordering=-name&page_size=4&page=3",
+        "?ordering=-updated_at&page_size=1&page=7",
+    ],
+)
+def test_sql_json_on_deep_pages(api, settings, world, query):
+    for n in range(12):
+        factories.deployment(
+            f"deep-{n:02}",
+            f"Deep {n:02}",
+            world.it,
+            places=[world.cagliari] if n % 2 else [],
+            technologies=[world.video, world.face][: n % 3],
+            vendors=[(world.huawei, "supplier")] if n % 4 else [],
+        )
+    body = assert_same_json(api, settings, f"{BASE}/deployments/{query}")
+    assert body["results"] and body["previous"]
+
+
+def test_sql_json_on_an_empty_page(api, settings, world):
+    body = assert_same_json(api, settings, f"{BASE}/deployments/?country=CN", min_rows=0)
+    assert body["results"] == [] and body["count"] == 0
+
+
+def prepared_pages() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE starts_with(name, 'json_page_')")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sql_json_prepares_its_statement_once_per_session(api, world):
+    """A page executes its statement by name; a new session (a reconnect) prepares it again."""
+    url = f"{BASE}/deployments/?country=RS"
+    first = api.get(url).content
+    prepared = prepared_pages()
+    assert prepared >= 1
+    with CaptureQueriesContext(connection) as capture:
+        assert api.get(url).content == first
+    assert not any("PREPARE" in query["sql"] for query in capture.captured_queries)
+    assert prepared_pages() == prepared
+    connection.close()
+    assert api.get(url).content == first
+    assert prepared_pages() == 1
