@@ -18,14 +18,14 @@ exactly those of the normal path. Each column mirrors its serializer field:
 Relations. A correlated subquery per joined column and row (eleven a deployment) ran at about 15,000
 rows/s; so a list with joined columns is exported by one statement in three parts:
 
-- ``csv_selected``: the ids the view's queryset selects, numbered in its order (``row_number()``
+- ``selected_rows``: the ids the view's queryset selects, numbered in its order (``row_number()``
   over the very ORDER BY Django compiles for it, relations' own orderings included);
 - the row's own columns, read by id;
 - per relation, one grouped subquery over its link table restricted to the selected ids, with every
   column of that relation (``string_agg``), left-joined by id.
 
 So a full export hashes each link table once, and a small filtered one reads only its rows' links by
-index; the rows come out in ``csv_selected`` order.
+index; the rows come out in ``selected_rows`` order.
 
 tests/test_scale.py compares the two paths byte for byte (seed data and synthetic data, filters,
 orderings, drafts, rows without relations, formula payloads, multi-valued columns, unicode).
@@ -52,7 +52,7 @@ from registry.csv_safety import FORMULA_TRIGGERS
 from registry.selectors import published_citations
 
 BATCH_BYTES = 256 * 1024
-SELECTED = "csv_selected"  # the name of the ids (and positions) of the exported rows in the SQL
+SELECTED = "selected_rows"  # the name of the ids (and positions) of the exported rows in the SQL
 
 # The trigger characters as a regular-expression bracket expression, '-' last; written in an E''
 # string, where \t and \r become the characters.
@@ -124,12 +124,12 @@ class Relation:
         return Joined(self, value)
 
     def aggregated(self, columns: dict) -> QuerySet:
-        """One row per selected record that has links: ``_csv_key`` (its id) and ``columns``."""
+        """One row per selected record that has links: ``_selected_key`` (its id) and ``columns``."""
         selected_ids = RawSQL(f"SELECT id FROM {SELECTED}", ())  # noqa: S608, S611 (a constant)
         return (
             self.queryset.filter(**{f"{self.outer}__in": selected_ids})
             .order_by()
-            .values(_csv_key=F(self.outer))
+            .values(_selected_key=F(self.outer))
             .annotate(**columns)
         )
 
@@ -271,7 +271,7 @@ def aggregated_query(queryset, aliases: dict) -> tuple[str, tuple]:
         relation_sql, relation_params = compiled(relation.aggregated(columns))
         params += relation_params
         source.update(dict.fromkeys(columns, name))
-        joins.append(f'LEFT JOIN ({relation_sql}) AS {name} ON {name}."_csv_key" = {SELECTED}.id')
+        joins.append(f'LEFT JOIN ({relation_sql}) AS {name} ON {name}."_selected_key" = {SELECTED}.id')
     select = ", ".join(f'{source[alias]}."{alias}"' for alias in aliases)
     sql = (
         f"WITH {SELECTED} (id, position) AS MATERIALIZED ({selected_sql}) "  # noqa: S608 (our compiled SQL)

@@ -122,7 +122,7 @@ class JSONArray:
     item: JSONObject
 
     def aggregated(self):
-        """One row per page row that has records: ``_csv_key`` (its id) and ``items``."""
+        """One row per page row that has records: ``_selected_key`` (its id) and ``items``."""
         return self.relation.aggregated({"items": JSONAgg(self.item, order_by=self.relation.order_by)})
 
 
@@ -360,7 +360,7 @@ def page_sql(model, fields: dict) -> tuple[str, tuple]:
         if isinstance(value, JSONArray):
             relation_sql, relation_params = compiled(value.aggregated())
             params += relation_params
-            joins.append(f'LEFT JOIN ({relation_sql}) AS {alias} ON {alias}."_csv_key" = {SELECTED}.id')
+            joins.append(f'LEFT JOIN ({relation_sql}) AS {alias} ON {alias}."_selected_key" = {SELECTED}.id')
             values.append(f"'{key}', COALESCE({alias}.items, '[]'::json)")
         else:
             values.append(f"'{key}', json_row.\"{alias}\"")

@@ -15,7 +15,6 @@ from drf_spectacular.utils import extend_schema_field as _documented_as
 from registry.choices import CountryKind, LegalFrameworkKind, LegalStatus, Region, SourceKind
 from registry.fuzzydates import validate_fuzzy_date
 from registry.models import Country, LegalFramework, Source
-from registry.selectors import countries
 
 MULTI_HELP = "Several values: repeat the parameter or separate them with commas (any of them matches)."
 
@@ -160,7 +159,9 @@ def by_code(field_name: str, help_text: str = "ISO 3166-1 alpha-2 code, e.g. RS.
         RelatedChoiceFilter(
             field_name=f"{field_name}__code",
             to_field_name="code",
-            queryset=countries(),
+            # Countries are reference data; the filter only needs their ids (countries() would also
+            # fetch each one's unions: a second query per request).
+            queryset=Country.objects.all(),
             widget=MultiValueWidget(transform=str.upper),
             help_text=f"{help_text} {MULTI_HELP}",
         )
