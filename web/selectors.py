@@ -102,8 +102,8 @@ def latest_installed_counts() -> QuerySet:
 
 
 def _total_and_count(rows: QuerySet) -> tuple[int, int]:
-    """SUM and COUNT of the second column of ``rows``, in the database (Django cannot aggregate a
-    DISTINCT ON queryset; at a million counts the rows were ~90,000 Python tuples)."""
+    """SUM of the ``cameras`` of ``rows`` and their number, in the database (Django cannot aggregate
+    a DISTINCT ON queryset; at a million counts the rows were ~90,000 Python tuples)."""
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(SUM(t.cameras), 0), COUNT(*) FROM ({sql}) AS t", params)  # noqa: S608

@@ -60,16 +60,16 @@ def _cite(request, title: str, api_url: str) -> dict:
 
 
 def home(request):
-    published = selectors.deployment_map_list()
-    total = published.count()
+    figures = cached_headline_figures()
+    total = figures.deployments
     # At scale the home page shows the latest deployments, not all of them (88,000 took 40 s).
     ordering = "name" if total <= HOME_DEPLOYMENTS else "-updated_at"
-    deployments = list(published.order_by(ordering)[:HOME_DEPLOYMENTS])
+    deployments = list(selectors.deployment_map_list().order_by(ordering)[:HOME_DEPLOYMENTS])
     return render(
         request,
         "web/home.html",
         {
-            "figures": cached_headline_figures(),
+            "figures": figures,
             "deployments": deployments,
             "deployments_total": total,
             "map_points": selectors.map_points(deployments),
