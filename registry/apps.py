@@ -15,4 +15,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registry: countries, laws and sources"
 
     def ready(self):
+        from registry import lookups
+
+        lookups.register()
         post_migrate.connect(_sync_role_permissions, dispatch_uid="registry.sync_role_permissions")

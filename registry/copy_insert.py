@@ -9,15 +9,59 @@ statement-level events).
 Each record gets what ``bulk_create()`` gives it: its fields' ``pre_save()`` values (``auto_now``,
 the first version), a primary key (drawn from the table's sequence first, so it is known without
 RETURNING), and a saved state.
+
+``copy_insert()`` writes and waits; an import hands ``prepare_copy()``'s statement and rows to
+``registry.write_behind.WriteBehind`` instead, which streams them while the next batch is validated.
 """
 
 from django.db import connections, models
+from psycopg import Copy
+from psycopg.copy import Writer
 
 
-def copy_insert(instances: list[models.Model], using: str = "default") -> None:
-    """Insert ``instances`` (new records of one model) with one COPY; sets their primary keys."""
-    if not instances:
-        return
+class PreparedCopy:
+    """A COPY statement and its data, ready to stream on the records' connection."""
+
+    def __init__(self, instances: list[models.Model], using: str, statement: str, data: bytes):
+        self.instances, self.using = instances, using
+        self.statement = statement
+        self.data = data
+
+    def stream(self, raw_connection) -> None:
+        """Send the data with psycopg (no Django: the caller may be another thread)."""
+        with raw_connection.cursor() as cursor, cursor.copy(self.statement) as copy:
+            copy.write(self.data)
+
+    def mark_saved(self) -> None:
+        """Once the COPY succeeded: the records are stored, as ``bulk_create()`` leaves them."""
+        for instance in self.instances:
+            instance._state.adding = False
+            instance._state.db = self.using
+
+
+class _KeptData(Writer):
+    """A psycopg COPY writer that keeps the data it is given instead of sending it."""
+
+    def __init__(self):
+        self.chunks: list[bytes] = []
+
+    def write(self, data) -> None:
+        self.chunks.append(bytes(data))
+
+
+def copy_data(raw_connection, rows) -> bytes:
+    """``rows`` as COPY's text format, escaped and adapted by psycopg as ``Copy.write_row()`` sends
+    them. Formatted here, so that a thread that sends them has no Python work left to do."""
+    kept = _KeptData()
+    with raw_connection.cursor() as cursor, Copy(cursor, writer=kept) as copy:
+        for row in rows:
+            copy.write_row(row)
+    return b"".join(kept.chunks)
+
+
+def prepare_copy(instances: list[models.Model], using: str = "default") -> PreparedCopy:
+    """Give ``instances`` (new records of one model) primary keys; return the COPY that stores them.
+    Nothing is written until it is streamed."""
     model = type(instances[0])
     meta = model._meta
     connection = connections[using]
@@ -41,14 +85,16 @@ def copy_insert(instances: list[models.Model], using: str = "default") -> None:
         [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
         for instance in instances
     )
-    # psycopg's own cursor (Django's has no copy()), its errors raised as Django's (IntegrityError).
-    with (
-        connection.wrap_database_errors,
-        connection.cursor() as cursor,
-        cursor.cursor.copy(statement) as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-    for instance in instances:
-        instance._state.adding = False
-        instance._state.db = using
+    return PreparedCopy(instances, using, statement, copy_data(connection.connection, rows))
+
+
+def copy_insert(instances: list[models.Model], using: str = "default") -> None:
+    """Insert ``instances`` (new records of one model) with one COPY; sets their primary keys."""
+    if not instances:
+        return
+    prepared = prepare_copy(instances, using)
+    connection = connections[using]
+    # psycopg's own connection (Django's cursor has no copy()), its errors raised as Django's.
+    with connection.wrap_database_errors:
+        prepared.stream(connection.connection)
+    prepared.mark_saved()

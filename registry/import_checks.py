@@ -101,7 +101,7 @@ class UniqueCheck:
         for start in range(0, len(keys), IN_CHUNK):
             chunk = keys[start : start + IN_CHUNK]
             if len(attnames) == 1:
-                filtered = queryset.filter(**{f"{attnames[0]}__in": [key[0] for key in chunk]})
+                filtered = queryset.filter(**{f"{attnames[0]}__any": [key[0] for key in chunk]})
             else:
                 any_key = Q()
                 for key in chunk:

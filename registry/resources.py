@@ -28,8 +28,11 @@ still point one way (registry <- vendors <- deployments).
 import contextlib
 import copy
 import datetime
+import functools
 import gc
 import importlib
+import os
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
@@ -40,6 +43,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import NOT_PROVIDED, Q, QuerySet
+from django.utils.encoding import force_str
 from import_export import fields as resource_fields
 from import_export import resources, widgets
 from import_export.formats import base_formats
@@ -47,7 +51,7 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import Result, RowResult
 
 from registry.choices import ReviewStatus
-from registry.copy_insert import copy_insert
+from registry.copy_insert import copy_insert, prepare_copy
 from registry.csv_safety import FORMULA_TRIGGERS, escape_formula
 from registry.fields import FuzzyDateField
 from registry.import_checks import (
@@ -61,6 +65,7 @@ from registry.import_checks import (
 from registry.import_files import IMPORT_FORMATS
 from registry.models import Country, LegalFramework, LegalFrameworkCitation, Source
 from registry.roles import CURATED_APPS
+from registry.write_behind import WriteBehind
 
 # The columns an import never takes from the file: the status is forced to draft, the version is
 # checked against the stored one (and then incremented by the save).
@@ -122,7 +127,7 @@ class NaturalKeyLookup:
         for start in range(0, len(keys), 5000):
             chunk = keys[start : start + 5000]
             try:
-                records = self.model._default_manager.filter(**{f"{self.field}__in": chunk})
+                records = self.model._default_manager.filter(**{f"{self.field}__any": chunk})
                 self._found.update((str(getattr(record, self.field)), record) for record in records)
             except ValidationError:  # a key the field cannot hold (a bad UUID): looked up alone
                 continue
@@ -135,7 +140,7 @@ class NaturalKeyLookup:
         unknown = [key for key in keys if key not in self._found and key not in self._missing]
         if unknown:
             try:
-                records = self.model._default_manager.filter(**{f"{self.field}__in": unknown})
+                records = self.model._default_manager.filter(**{f"{self.field}__any": unknown})
                 self._found.update((str(getattr(record, self.field)), record) for record in records)
             except ValidationError:
                 pass
@@ -227,6 +232,22 @@ class UUIDWidget(widgets.Widget):
             return uuid.UUID(text)
         except ValueError:
             raise ValueError(f"{text!r} is not a UUID.") from None
+
+
+_random_pool = threading.local()
+
+
+def pooled_uuid4() -> uuid.UUID:
+    """``uuid.uuid4()``, its random bytes drawn from ``os.urandom()`` for 1,024 UUIDs at a time: the
+    public_id of a new camera count whose cell is empty. Each ``os.urandom()`` lets go of the GIL,
+    and once per row that kept the import's write-behind thread waiting (registry/write_behind.py)."""
+    pool = getattr(_random_pool, "bytes", b"")
+    offset = getattr(_random_pool, "offset", 0)
+    if offset >= len(pool):
+        pool, offset = os.urandom(16 * 1024), 0
+        _random_pool.bytes = pool
+    _random_pool.offset = offset + 16
+    return uuid.UUID(bytes=pool[offset : offset + 16], version=4)
 
 
 class FuzzyDateWidget(widgets.CharWidget):
@@ -330,7 +351,7 @@ class LockingInstanceLoader(ModelInstanceLoader):
     def load(self, keys: list[tuple]) -> None:
         attributes = [field.attribute for field in self.key_fields]
         if len(attributes) == 1:
-            queryset = self.get_queryset().filter(**{f"{attributes[0]}__in": [key[0] for key in keys]})
+            queryset = self.get_queryset().filter(**{f"{attributes[0]}__any": [key[0] for key in keys]})
         else:
             named = Q()
             for key in keys:
@@ -397,6 +418,38 @@ def cyclic_gc_paused():
             gc.enable()
 
 
+class RegistryRowResult(RowResult):
+    """The id and text of a row's record (the admin's log entries) read when they are asked for, not
+    during the import: a new record has its id only once its batch is written, and ``str()`` of
+    every record of a long import was a second's work that nobody read."""
+
+    def add_instance_info(self, instance):
+        self._record = instance
+
+    @property
+    def object_id(self):
+        record = self.__dict__.get("_record")
+        return self.__dict__.get("_object_id") if record is None else record.pk
+
+    @object_id.setter
+    def object_id(self, value):
+        self._object_id = value
+
+    @property
+    def object_repr(self):
+        record = self.__dict__.get("_record")
+        if record is None:
+            return self.__dict__.get("_object_repr")
+        try:
+            return force_str(record)
+        except Exception:  # noqa: BLE001 (as the library's add_instance_info(): no text then)
+            return None
+
+    @object_repr.setter
+    def object_repr(self, value):
+        self._object_repr = value
+
+
 # --- The base resource -----------------------------------------------------------------------------
 
 
@@ -424,6 +477,8 @@ class RegistryResource(resources.ModelResource):
         self._meta.use_bulk = bulk_checks(self._meta.model) is not None
         self._import_fields = None
         self._pending: list[PendingRow] = []
+        self._new_written_behind = False
+        self._cell_attributes: list[str] | None = None  # the columns of the file a new record takes
 
     # Fields and widgets, from the model --------------------------------------------------------
 
@@ -440,7 +495,7 @@ class RegistryResource(resources.ModelResource):
             column_name=field_name,
             widget=widget,
             readonly=readonly,
-            default=django_field.default,
+            default=pooled_uuid4 if django_field.default is uuid.uuid4 else django_field.default,
         )
 
     @classmethod
@@ -490,7 +545,13 @@ class RegistryResource(resources.ModelResource):
         metadata = {"reason": reason}
         if getattr(user, "pk", None) is not None:
             metadata["user"] = user.pk  # the key (and value) pghistory's HistoryMiddleware uses
-        with pghistory.context(**metadata), cyclic_gc_paused():
+        # The write-behind's query wrapper outermost: a write in flight is finished before
+        # pghistory looks at the transaction's state to set its context.
+        with (
+            WriteBehind(connection).active() as self._write_behind,
+            pghistory.context(**metadata),
+            cyclic_gc_paused(),
+        ):
             return super().import_data(
                 dataset,
                 dry_run=dry_run,
@@ -500,6 +561,26 @@ class RegistryResource(resources.ModelResource):
                 rollback_on_validation_errors=True,
                 **kwargs,
             )
+
+    def get_row_result_class(self):
+        return RegistryRowResult
+
+    def import_data_inner(
+        self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+    ):
+        # In bulk mode each write has a savepoint of its own (write_batch(), the write-behind). The
+        # library's savepoint around each batch would be released at once, waiting for the write.
+        result = super().import_data_inner(
+            dataset,
+            dry_run,
+            raise_errors,
+            using_transactions and not self._meta.use_bulk,
+            collect_failed_rows,
+            **kwargs,
+        )
+        # The last batch's write belongs to this result, which decides whether the import commits.
+        self._write_behind.finish()
+        return result
 
     def import_row(self, row, instance_loader, **kwargs):
         self._loader = instance_loader
@@ -539,6 +620,12 @@ class RegistryResource(resources.ModelResource):
                 f"{self._meta.model._meta.verbose_name} files are {', '.join(self.get_export_order())}."
             )
         self.prefetch_natural_keys(dataset)
+        # New records are written behind the validation of the next batch (registry/write_behind.py),
+        # unless their many-to-many cells have to be saved after them, in the same savepoint.
+        self._new_written_behind = not any(
+            isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in dataset.headers
+            for field in self.get_import_fields()
+        )
 
     def prefetch_natural_keys(self, dataset) -> None:
         """Look up every related record the file names at once: one query per column, not per row."""
@@ -610,6 +697,22 @@ class RegistryResource(resources.ModelResource):
             return {}
         named = ", ".join(f"{column} {row.get(column)!r}" for column in columns)
         return {columns[0]: f"row {first} of this file names the same record ({named}): one row per record."}
+
+    def init_instance(self, row=None):
+        # A new record's cells are set by import_instance(), where an empty cell takes the field's
+        # default: the model's defaults of those columns are not computed here first. (A camera
+        # count's uuid4() per row did that twice; its os.urandom() let go of the GIL every row, which
+        # kept the write-behind thread from getting it back for a whole batch: registry/write_behind.py.)
+        if self._cell_attributes is None:
+            self._cell_attributes = [
+                field.attribute
+                for field in self.get_import_fields()
+                if field.attribute
+                and not field.readonly
+                and not isinstance(field.widget, widgets.ManyToManyWidget)
+                and field.column_name in (row or {})
+            ]
+        return self._meta.model(**dict.fromkeys(self._cell_attributes))
 
     def get_instance(self, instance_loader, row):
         # A natural key naming an unknown related record: the row is new, and import_instance()
@@ -719,7 +822,20 @@ class RegistryResource(resources.ModelResource):
         self.check_pending(result)
         # Updates first: a value an updated record gives up may be taken by a new one.
         self.bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
-        self.write_batch(self.create_instances, copy_insert, result, raise_errors)
+        if not self._new_written_behind:
+            self.write_batch(self.create_instances, copy_insert, result, raise_errors)
+            return
+        batch = list(self.create_instances)
+        self.create_instances.clear()
+        for instance in batch:
+            self._rows_of.pop(id(instance), None)
+        if not batch:
+            return
+        report = functools.partial(self.handle_import_error, result, raise_errors=raise_errors)
+        try:
+            self._write_behind.start(prepare_copy(batch), on_error=report)
+        except Exception as error:  # as write_batch(): reported, the import rolled back
+            report(error)
 
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         self.check_pending(result)
