@@ -9,7 +9,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import RegexValidator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import extend_schema_field as _documented_as
 
 from registry.choices import CountryKind, LegalFrameworkKind, LegalStatus, Region, SourceKind
@@ -117,10 +117,15 @@ class RelatedChoiceFilter(django_filters.ModelMultipleChoiceFilter):
         return super().get_filter_predicate(v)
 
     def filter(self, qs, value):
-        if not value or self.is_noop(qs, value):
+        # An absent parameter is the form's empty queryset: told apart without compiling it (``not
+        # value`` ran it, ≈ 0.8 ms for each of a list's five relation filters).
+        if value is None or (isinstance(value, QuerySet) and value.query.is_empty()):
+            return qs
+        items = set(value)  # the records the form looked up, fetched once
+        if not items or self.is_noop(qs, items):
             return qs
         condition = Q()
-        for item in set(value):
+        for item in items:
             condition |= Q(**self.get_filter_predicate(None if item == self.null_value else item))
         if crosses_many(qs.model, self.field_name):
             return qs.filter(pk__in=matching_ids(qs.model, self.field_name, condition))
