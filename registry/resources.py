@@ -339,8 +339,12 @@ class LockingInstanceLoader(ModelInstanceLoader):
         super().__init__(resource, dataset)
         self.key_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
         self.records: dict[tuple, models.Model] = {}
-        keys = {key for row in self.rows_of(dataset) if (key := self.key_of(row)) is not None}
-        keys = list(keys)
+        # {the key cells of a row: its key}, so that get_instance() does not clean them again.
+        self.keys_of_cells: dict[tuple, tuple] = {}
+        for row in self.rows_of(dataset):
+            if (key := self.key_of(row)) is not None:
+                self.keys_of_cells[tuple(row.values())] = key
+        keys = list(set(self.keys_of_cells.values()))
         for start in range(0, len(keys), self.chunk):
             self.load(keys[start : start + self.chunk])
 
@@ -389,7 +393,8 @@ class LockingInstanceLoader(ModelInstanceLoader):
         self.records[key] = record
 
     def get_instance(self, row):
-        key = self.key_of(row)
+        cells = tuple(row.get(field.column_name) for field in self.key_fields)
+        key = self.keys_of_cells.get(cells) or self.key_of(row)
         return None if key is None else self.records.get(key)
 
 
