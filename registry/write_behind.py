@@ -10,6 +10,12 @@ savepoint released, or rolled back and its error reported) before anything else 
 connection: ``active()`` puts a wrapper around every query of the importing thread, so no query,
 whoever makes it (a check, a lookup, a model's ``clean()``, Django's own savepoints), can run in the
 middle of a COPY or after a failed one. Leaving ``active()`` finishes the last write.
+
+The thread needs the GIL a few times per batch (to start the COPY, to send it, to read its result),
+and CPython hands it over only when the holder has kept it for 5 ms without letting it go: a row
+loop that lets go of it briefly on every row (a system call: ``uuid4()``'s ``os.urandom()``) keeps
+winning it back, and the writer waited for a whole batch. Hence no per-row system calls in an
+import (registry/resources.py: ``init_instance()``, ``pooled_uuid4()``).
 """
 
 import contextlib
