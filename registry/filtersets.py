@@ -209,6 +209,16 @@ def containing_all(field_name: str, choices, help_text: str) -> django_filters.F
 
 
 class PublicFilterSet(django_filters.FilterSet):
+    def get_form_class(self):
+        # django-filter builds a form class, and every filter's form field, for each request. These
+        # fields depend on no request (their querysets are copied for each form), so the class is
+        # built once per filterset class.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
+
     def filter_array_contains(self, queryset, name, value: list[str]):
         return queryset.filter(**{f"{name}__contains": list(value)}) if value else queryset
 

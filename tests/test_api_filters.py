@@ -232,3 +232,16 @@ def test_page_past_the_end_is_404(api, world):
     response = api.get(f"{BASE}/deployments/?page=9")
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+def test_each_filterset_class_builds_its_form_class_once_and_forms_stay_apart():
+    from django.http import QueryDict
+
+    from deployments.filtersets import CameraCountFilterSet, DeploymentFilterSet
+
+    bad = DeploymentFilterSet(QueryDict("started_after=not-a-date"))
+    good = DeploymentFilterSet(QueryDict("started_after=2015"))
+    assert type(bad.form) is type(good.form)  # one class, built once
+    assert type(CameraCountFilterSet(QueryDict("")).form) is not type(good.form)
+    assert not bad.is_valid() and "started_after" in bad.errors
+    assert good.is_valid() and not good.errors  # no state shared between the two forms
