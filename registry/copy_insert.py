@@ -14,8 +14,6 @@ RETURNING), and a saved state.
 ``registry.write_behind.WriteBehind`` instead, which streams them while the next batch is validated.
 """
 
-import operator
-
 from django.db import connections, models
 from psycopg import Copy
 from psycopg.copy import Writer
@@ -83,16 +81,8 @@ def prepare_copy(instances: list[models.Model], using: str = "default") -> Prepa
             instance.pk = pk
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     statement = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-    # pre_save() where a field has its own (auto_now, the first version); the value itself elsewhere.
-    values = [
-        (lambda instance, field=field: field.pre_save(instance, True))
-        if type(field).pre_save is not models.Field.pre_save
-        else operator.attrgetter(field.attname)
-        for field in fields
-    ]
-    preps = [field.get_db_prep_save for field in fields]
     rows = (
-        [prep(value(instance), connection) for value, prep in zip(values, preps, strict=True)]
+        [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
         for instance in instances
     )
     return PreparedCopy(instances, using, statement, copy_data(connection.connection, rows))

@@ -311,20 +311,6 @@ class StrictDecimalWidget(widgets.DecimalWidget):
         return number
 
 
-class RegistryField(resource_fields.Field):
-    """The library's field, whose emptiness test no longer compares a related record with None and
-    "" (``value in [None, ""]`` ran ``Model.__eq__`` twice per relation and row)."""
-
-    def clean(self, row, **kwargs):
-        if self.column_name not in row:
-            return super().clean(row, **kwargs)  # the library's error
-        value = self.widget.clean(row[self.column_name], row=row, **kwargs)
-        empty = value is None or (isinstance(value, str) and not value)
-        if empty and self.default is not NOT_PROVIDED:
-            return self.default() if callable(self.default) else self.default
-        return value
-
-
 # --- Loading the records a file names -------------------------------------------------------------
 
 
@@ -488,8 +474,6 @@ class RegistryResource(resources.ModelResource):
     Pass ``progress=callable`` to be called once per row imported or exported (the commands' bar).
     """
 
-    DEFAULT_RESOURCE_FIELD = RegistryField
-
     class Meta:
         skip_unchanged = True
         report_skipped = True
@@ -521,7 +505,7 @@ class RegistryResource(resources.ModelResource):
             field = super().field_from_django_field(field_name, django_field, readonly)
             field.readonly = readonly
             return field
-        return RegistryField(
+        return resource_fields.Field(
             attribute=field_name,
             column_name=field_name,
             widget=widget,
