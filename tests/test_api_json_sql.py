@@ -315,3 +315,17 @@ def test_sql_json_prepares_its_statement_once_per_session(api, world):
     connection.close()
     assert api.get(url).content == first
     assert prepared_pages() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sql_json_pages_use_one_generic_plan(api, world):
+    """No page of a session plans the statement for its ids (PostgreSQL's default for the first five
+    executions of a prepared statement, each slower than the page it planned)."""
+    connection.close()  # a new session, as a worker's after a reconnect
+    for country in ("RS", "IT") * 3:
+        assert api.get(f"{BASE}/deployments/?country={country}").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE starts_with(name, 'json_page_')"
+        )
+        assert cursor.fetchall() == [(6, 0)]
