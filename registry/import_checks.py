@@ -146,34 +146,62 @@ def _cast_type(model_field) -> str:
     return re.sub(r"^varchar\(\d+\)$", "varchar", model_field.cast_db_type(connection))
 
 
-def failing_rows(model, condition, rows: list[PendingRow]) -> set[int]:
-    """The numbers of ``rows`` for which ``condition`` is false (not NULL): one query.
+def failing_rows(model, conditions: list, rows: list[PendingRow]) -> list[set[int]]:
+    """For each of ``conditions``, the numbers of ``rows`` for which it is false (not NULL): one
+    query for all of them. A value of a field the row already has an error for is sent as NULL
+    (whatever it is, it might not even cast): the checks of that field are skipped for that row.
 
     Falls back on ``Q.check()`` row by row should PostgreSQL refuse the batch's values."""
-    if not rows:
-        return set()
-    names = sorted(_references(model, condition))
+    if not rows or not conditions:
+        return [set() for _condition in conditions]
+    names = sorted(set().union(*(_references(model, condition) for condition in conditions)))
     model_fields = [model._meta.pk if name == "pk" else model._meta.get_field(name) for name in names]
     query = Query(model=model, alias_cols=False)
-    where = query.build_where(condition)
-    condition_sql, condition_params = where.as_sql(query.get_compiler(connection=connection), connection)
+    compiler = query.get_compiler(connection=connection)
+    tests, condition_params = [], []
+    for condition in conditions:
+        condition_sql, params = query.build_where(condition).as_sql(compiler, connection)
+        tests.append(f"NOT COALESCE(({condition_sql}), true)")
+        condition_params += params
     placeholders = ", ".join(f"%s::{_cast_type(f)}" for f in model_fields)
     values, params = [], []
     for row in rows:
         values.append(f"(%s, {placeholders})" if placeholders else "(%s)")
         params.append(row.number)
-        params += [f.get_db_prep_value(getattr(row.instance, f.attname), connection) for f in model_fields]
+        invalid = row.errors.keys()
+        params += [
+            None if name in invalid else f.get_db_prep_value(getattr(row.instance, f.attname), connection)
+            for name, f in zip(names, model_fields, strict=True)
+        ]
     columns = ", ".join(["n", *(connection.ops.quote_name(f.column) for f in model_fields)])
+    fails = [f"fails_{index}" for index in range(len(conditions))]
     sql = (
-        f"SELECT v.n FROM (VALUES {', '.join(values)}) AS v({columns}) "  # noqa: S608 (columns from the model)
-        f"WHERE NOT COALESCE(({condition_sql}), true)"
+        "SELECT * FROM (SELECT v.n, "  # noqa: S608 (columns from the model)
+        f"{', '.join(f'{test} AS {name}' for test, name in zip(tests, fails, strict=True))} "
+        f"FROM (VALUES {', '.join(values)}) AS v({columns})) AS checked WHERE {' OR '.join(fails)}"
     )
+    failing = [set() for _condition in conditions]
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, params + list(condition_params))
-            return {number for (number,) in cursor.fetchall()}
+            cursor.execute(sql, condition_params + params)
+            for number, *fails in cursor.fetchall():
+                for numbers, fail in zip(failing, fails, strict=True):
+                    if fail:
+                        numbers.add(number)
     except DatabaseError:
-        return {row.number for row in rows if not _holds_alone(model, condition, row)}
+        failing = [
+            {
+                row.number
+                for row in rows
+                if not _excluded_by(condition, model, row) and not _holds_alone(model, condition, row)
+            }
+            for condition in conditions
+        ]
+    return failing
+
+
+def _excluded_by(condition, model, row: PendingRow) -> bool:
+    return bool(_references(model, condition) & row.errors.keys())
 
 
 def _holds_alone(model, condition, row: PendingRow) -> bool:
@@ -202,25 +230,33 @@ class UniqueLedger:
             self.holders[(id(check), key)] = holder
 
 
-def check_rows(model, rows: list[PendingRow], ledger: UniqueLedger, checks) -> dict[int, dict]:
+def check_rows(
+    model, rows: list[PendingRow], ledger: UniqueLedger, checks, stored_holders=None
+) -> dict[int, dict]:
     """{row number: {field: [ValidationError]}} of the unique and constraint errors of ``rows``
-    (in row order), merged after each row's own errors as ``full_clean()`` would."""
+    (in row order), merged after each row's own errors as ``full_clean()`` would.
+
+    ``stored_holders(check)``, when given, answers for the stored records a check would otherwise
+    query ({values: pk}, or None to query): an import's loader has already looked up every natural
+    key of its file."""
     validate_unique, constraints = checks
     stored = {
-        id(check): _stored_for(check, rows)
+        id(check): _stored_for(check, rows, stored_holders)
         for check in validate_unique + constraints
         if isinstance(check, UniqueCheck)
     }
-    failing = {
-        id(check): failing_rows(model, check.condition, [r for r in rows if not _excluded(check, model, r)])
-        for check in constraints
-        if isinstance(check, models.CheckConstraint)
-    }
-    conditional = {
-        id(check): failing_rows(model, check.condition, [r for r in rows if not _excluded(check, model, r)])
-        for check in validate_unique + constraints
-        if isinstance(check, UniqueCheck) and check.condition
-    }
+    conditioned = [
+        check
+        for check in constraints + validate_unique
+        if isinstance(check, models.CheckConstraint) or check.condition
+    ]
+    failing = dict(
+        zip(
+            map(id, conditioned),
+            failing_rows(model, [check.condition for check in conditioned], rows),
+            strict=True,
+        )
+    )
     found = {}
     for row in rows:
         errors = {key: list(value) for key, value in row.errors.items()}
@@ -228,14 +264,14 @@ def check_rows(model, rows: list[PendingRow], ledger: UniqueLedger, checks) -> d
         exclude = {name for name in errors if name != NON_FIELD_ERRORS}
         step = {}
         for check in validate_unique:
-            _unique(check, row, exclude, holder, ledger, stored, conditional, step)
+            _unique(check, row, exclude, holder, ledger, stored, failing, step)
         _merge(errors, step)
         exclude |= {name for name in errors if name != NON_FIELD_ERRORS}
         step = {}
         for check in constraints:
             if isinstance(check, UniqueCheck):
-                _unique(check, row, exclude, holder, ledger, stored, conditional, step)
-            elif not _excluded(check, model, row, exclude) and row.number in failing[id(check)]:
+                _unique(check, row, exclude, holder, ledger, stored, failing, step)
+            elif not _excluded(check, model, exclude) and row.number in failing[id(check)]:
                 _merge(
                     step,
                     {
@@ -250,39 +286,40 @@ def check_rows(model, rows: list[PendingRow], ledger: UniqueLedger, checks) -> d
         if errors:
             found[row.number] = errors
         else:
-            _accept(row, validate_unique + constraints, ledger, holder, conditional)
+            _accept(row, validate_unique + constraints, ledger, holder, failing)
     return found
 
 
-def _stored_for(check: UniqueCheck, rows: list[PendingRow]) -> dict:
+def _stored_for(check: UniqueCheck, rows: list[PendingRow], stored_holders=None) -> dict:
+    known = stored_holders(check) if stored_holders is not None else None
+    if known is not None:
+        return known
     keys = {key for row in rows if (key := check.key(row.instance)) is not None}
     return check.stored(keys) if keys else {}
 
 
-def _excluded(check, model, row: PendingRow, exclude: set | None = None) -> bool:
-    if exclude is None:
-        exclude = {name for name in row.errors if name != NON_FIELD_ERRORS}
+def _excluded(check, model, exclude: set) -> bool:
     if isinstance(check, UniqueCheck):
         return check.skipped(exclude)
     return bool(_references(model, check.condition) & exclude)
 
 
-def _unique(check, row, exclude, holder, ledger, stored, conditional, step) -> None:
+def _unique(check, row, exclude, holder, ledger, stored, failing, step) -> None:
     if check.skipped(exclude):
         return
     key = check.key(row.instance)
-    if key is None or (check.condition and row.number in conditional[id(check)]):
+    if key is None or (check.condition and row.number in failing[id(check)]):
         return
     if ledger.clashes(check, key, holder, stored[id(check)]):
         name, error = check.error(row.instance)
         _merge(step, {name: [error]})
 
 
-def _accept(row: PendingRow, checks, ledger: UniqueLedger, holder, conditional) -> None:
+def _accept(row: PendingRow, checks, ledger: UniqueLedger, holder, failing) -> None:
     for check in checks:
         if not isinstance(check, UniqueCheck):
             continue
-        holds = not (check.condition and row.number in conditional[id(check)])
+        holds = not (check.condition and row.number in failing[id(check)])
         old_key = row.original.get(id(check))
         ledger.accept(check, check.key(row.instance) if holds else None, old_key, holder)
 

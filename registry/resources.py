@@ -325,6 +325,8 @@ class LockingInstanceLoader(ModelInstanceLoader):
         super().__init__(resource, dataset)
         self.key_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
         self.records: dict[tuple, models.Model] = {}
+        self.stored_pks: dict[tuple, object] = {}  # {key: pk} of the records found in the database
+        self._holders: dict[tuple, dict] = {}  # stored_pks with the key's values in another order
         # {the key cells of a row: its key}, so that get_instance() does not clean them again.
         self.keys_of_cells: dict[tuple, tuple] = {}
         for row in self.rows_of(dataset):
@@ -372,11 +374,26 @@ class LockingInstanceLoader(ModelInstanceLoader):
                 named |= Q(**dict(zip(attributes, key, strict=True)))
             queryset = self.get_queryset().filter(named)
         for record in queryset:
-            self.remember(record)
+            self.stored_pks[self.remember(record)] = record.pk
 
-    def remember(self, record) -> None:
+    def remember(self, record) -> tuple:
         key = tuple(_comparable(getattr(record, field.attribute)) for field in self.key_fields)
         self.records[key] = record
+        return key
+
+    def stored_holders(self, check: UniqueCheck) -> dict | None:
+        """{values: pk} of the stored records for a unique check over exactly the key fields, which
+        this loader looked up for every row of the file (those it found are locked until the
+        import ends); None for any other check. (registry/import_checks.py)"""
+        attributes = [field.attribute for field in self.key_fields]
+        if check.condition is not None or sorted(check.fields) != sorted(attributes):
+            return None
+        order = tuple(attributes.index(name) for name in check.fields)
+        if order not in self._holders:
+            self._holders[order] = {
+                tuple(key[index] for index in order): pk for key, pk in self.stored_pks.items()
+            }
+        return self._holders[order]
 
     def get_instance(self, row):
         cells = tuple(row.get(field.column_name) for field in self.key_fields)
@@ -493,7 +510,7 @@ class RegistryResource(resources.ModelResource):
         self._import_fields = None
         self._pending: list[PendingRow] = []
         self._new_written_behind = False
-        self._cell_columns: list[str] | None = None  # the columns of the file a new record takes
+        self._defaults_of: list | None = None  # see init_instance()
 
     # Fields and widgets, from the model --------------------------------------------------------
 
@@ -722,18 +739,25 @@ class RegistryResource(resources.ModelResource):
         # default: the model's defaults of those columns are not computed here first. (A camera
         # count's uuid4() per row did that twice; its os.urandom() let go of the GIL every row, which
         # kept the write-behind thread from getting it back for a whole batch: registry/write_behind.py.)
-        # Relations by their column (deployment_id), which skips the descriptor's checks.
-        if self._cell_columns is None:
+        # The values are passed by position, in the order of the model's fields, as Django's
+        # from_db() does: half the cost of keyword arguments.
+        if self._defaults_of is None:
             model = self._meta.model
-            self._cell_columns = [
+            cells = {
                 model._meta.get_field(field.attribute).attname
                 for field in self.get_import_fields()
                 if field.attribute
                 and not field.readonly
                 and not isinstance(field.widget, widgets.ManyToManyWidget)
                 and field.column_name in (row or {})
+            }
+            # None for a column a cell sets, else the field (whose default is taken).
+            self._defaults_of = [
+                None if field.attname in cells else field for field in model._meta.concrete_fields
             ]
-        return self._meta.model(**dict.fromkeys(self._cell_columns))
+        return self._meta.model(
+            *[None if field is None else field.get_default() for field in self._defaults_of]
+        )
 
     def get_instance(self, instance_loader, row):
         # A natural key naming an unknown related record: the row is new, and import_instance()
@@ -816,7 +840,7 @@ class RegistryResource(resources.ModelResource):
         pending, self._pending = self._pending, []
         if not pending:
             return
-        found = check_rows(self._meta.model, pending, self._ledger, self._checks)
+        found = check_rows(self._meta.model, pending, self._ledger, self._checks, self._loader.stored_holders)
         for row in pending:
             errors = found.get(row.number)
             if errors is None or sum(map(len, errors.values())) == sum(map(len, row.errors.values())):

@@ -102,6 +102,30 @@ def test_a_check_constraint_is_checked_for_every_row_of_a_batch(seed, tmp_path, 
     assert snapshot() == before
 
 
+def test_each_check_constraint_is_reported_for_its_own_rows(seed, tmp_path, capsys):
+    """The batch's check constraints are evaluated together; a value refused by its field (too many
+    digits for the column) is no constraint's business and does not stop the others."""
+    rows = csv_rows(export_bytes(ContractResource()))
+    header = rows[0]
+    amount, currency = header.index("value_amount"), header.index("value_currency")
+    rows[1][amount], rows[1][currency] = "-5", "EUR"
+    rows[2][amount], rows[2][currency] = "1000", ""
+    rows[3][amount], rows[3][currency] = "1e30", "EUR"
+    path = tmp_path / "contracts.csv"
+    path.write_bytes(csv_bytes(rows[:4]))
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="3 refusal"):
+        call_command("import_records", "deployments.Contract", str(path), verbosity=0)
+
+    err = [line.strip() for line in refusals(capsys).splitlines()]
+    row = {n: [line for line in err if line.startswith(f"row {n} ")] for n in (1, 2, 3)}
+    assert len(row[1]) == 1 and "A contract value cannot be negative." in row[1][0]
+    assert len(row[2]) == 1 and "A value needs its ISO 4217 currency" in row[2][0]
+    assert len(row[3]) == 1 and "column 'value_amount'" in row[3][0]
+    assert snapshot() == before
+
+
 def test_a_row_refused_by_its_fields_also_reports_its_constraints(seed, tmp_path, capsys):
     rows = csv_rows(export_bytes(SourceResource()))
     header = rows[0]
