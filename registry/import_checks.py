@@ -1,5 +1,5 @@
 """What ``Model.validate_unique()`` and ``Model.validate_constraints()`` check, for a batch of imported
-rows at once: one query per constraint and batch instead of one per constraint and row.
+rows at once: a few queries per batch instead of one per constraint and row.
 
 Django checks each record alone: a query per unique field, per unique constraint and per check
 constraint. An import of many rows (registry/resources.py, bulk mode) collects the rows of a batch
@@ -9,11 +9,13 @@ fields they skip and the messages are Django's:
 - unique fields and ``unique_together`` (``validate_unique()``, with the fields that already have an
   error excluded), then the model's constraints in their order (``validate_constraints()``, with
   the fields of every earlier error excluded);
-- a row clashes with a stored record (one query per unique check and batch) or with an earlier row
-  of the same import that was accepted, as it would with per-row saves; an updated record's old
-  value is free again once its row is accepted;
-- a check constraint is evaluated by PostgreSQL on the batch's values (``VALUES`` list), with the
-  SQL of the constraint itself, NULL counting as satisfied as ``Q.check()`` does.
+- a row clashes with a stored record (one query per unique check and batch, none for the natural
+  key, whose stored records the import's loader has looked up) or with an earlier row of the same
+  import that was accepted, as it would with per-row saves; an updated record's old value is free
+  again once its row is accepted;
+- the check constraints (and the conditions of unique constraints) are evaluated by PostgreSQL on
+  the batch's values (``VALUES`` list), all in one query, with the SQL of each constraint itself,
+  NULL counting as satisfied as ``Q.check()`` does.
 """
 
 import re
