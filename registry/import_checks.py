@@ -195,15 +195,12 @@ def failing_rows(model, conditions: list, rows: list[PendingRow]) -> list[set[in
             {
                 row.number
                 for row in rows
-                if not _excluded_by(condition, model, row) and not _holds_alone(model, condition, row)
+                if not _references(model, condition) & row.errors.keys()
+                and not _holds_alone(model, condition, row)
             }
             for condition in conditions
         ]
     return failing
-
-
-def _excluded_by(condition, model, row: PendingRow) -> bool:
-    return bool(_references(model, condition) & row.errors.keys())
 
 
 def _holds_alone(model, condition, row: PendingRow) -> bool:

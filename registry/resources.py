@@ -326,7 +326,6 @@ class LockingInstanceLoader(ModelInstanceLoader):
         self.key_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
         self.records: dict[tuple, models.Model] = {}
         self.stored_pks: dict[tuple, object] = {}  # {key: pk} of the records found in the database
-        self._holders: dict[tuple, dict] = {}  # stored_pks with the key's values in another order
         # {the key cells of a row: its key}, so that get_instance() does not clean them again.
         self.keys_of_cells: dict[tuple, tuple] = {}
         for row in self.rows_of(dataset):
@@ -382,18 +381,13 @@ class LockingInstanceLoader(ModelInstanceLoader):
         return key
 
     def stored_holders(self, check: UniqueCheck) -> dict | None:
-        """{values: pk} of the stored records for a unique check over exactly the key fields, which
-        this loader looked up for every row of the file (those it found are locked until the
-        import ends); None for any other check. (registry/import_checks.py)"""
-        attributes = [field.attribute for field in self.key_fields]
-        if check.condition is not None or sorted(check.fields) != sorted(attributes):
+        """{values: pk} of the stored records for a unique check over the key fields (in their
+        order, as every resource declares them), which this loader looked up for every row of the
+        file (those it found are locked until the import ends); None for any other check, which
+        then queries. (registry/import_checks.py)"""
+        if check.condition is not None or list(check.fields) != [f.attribute for f in self.key_fields]:
             return None
-        order = tuple(attributes.index(name) for name in check.fields)
-        if order not in self._holders:
-            self._holders[order] = {
-                tuple(key[index] for index in order): pk for key, pk in self.stored_pks.items()
-            }
-        return self._holders[order]
+        return self.stored_pks
 
     def get_instance(self, row):
         cells = tuple(row.get(field.column_name) for field in self.key_fields)
