@@ -289,6 +289,8 @@ class StrictIntegerWidget(widgets.IntegerWidget):
     """A whole number: "12" or 12.0 from a spreadsheet, never a silently truncated 12.5."""
 
     def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 30:
+            return int(value)  # the usual cell, "12": read without a Decimal
         if self.is_empty(value):
             return None
         try:
@@ -650,6 +652,19 @@ class RegistryResource(resources.ModelResource):
                 f"{self._meta.model._meta.verbose_name} files are {', '.join(self.get_export_order())}."
             )
         self.prefetch_natural_keys(dataset)
+        # What validate_instance() leaves to others, row after row: the foreign keys this import
+        # resolves, and the columns that the database or save() fill in (a search vector, a timestamp).
+        self._resolved_attributes = [
+            field.attribute
+            for field in self.get_import_fields()
+            if isinstance(field.widget, NaturalKeyWidget)
+        ]
+        imported = {field.attribute for field in self.get_import_fields()}
+        self._computed_fields = {
+            field.name
+            for field in self._meta.model._meta.concrete_fields
+            if not field.editable and field.name not in imported
+        }
         # New records are written behind the validation of the next batch (registry/write_behind.py),
         # unless their many-to-many cells have to be saved after them, in the same savepoint.
         self._new_written_behind = not any(
@@ -792,19 +807,18 @@ class RegistryResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """``full_clean()`` (validators, ``clean()``, unique and check constraints), except that a
-        foreign key this import resolved by its natural key is not looked up in the database again.
+        foreign key this import resolved by its natural key is not looked up in the database again,
+        and that the columns no file sets and the database or ``save()`` fill in are not validated.
 
         In bulk mode the unique and check constraints are checked for a whole batch before it is
         written (``check_pending``): the row waits, and is refused then if it breaks one."""
         errors = dict(import_validation_errors or {})
         exclude = set(errors)
-        resolved = {
-            field.attribute
-            for field in self.get_import_fields()
-            if isinstance(field.widget, NaturalKeyWidget)
-            and getattr(instance, field.attribute, None) is not None
-        }
-        steps = [lambda: instance.clean_fields(exclude=exclude | resolved), instance.clean]
+        resolved = {name for name in self._resolved_attributes if getattr(instance, name, None) is not None}
+        steps = [
+            lambda: instance.clean_fields(exclude=exclude | resolved | self._computed_fields),
+            instance.clean,
+        ]
         if self._checks is None:
             steps += [
                 lambda: instance.validate_unique(exclude=exclude),

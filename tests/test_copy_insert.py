@@ -1,15 +1,19 @@
 """registry/copy_insert.py writes new records with COPY as bulk_create() would with INSERT: the same
 stored values, primary keys from the table's sequence, the database's triggers and history."""
 
+import datetime
 import uuid
+import warnings
+from unittest import mock
 
 import pghistory
 import pytest
+from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 
 from deployments.models import CameraCount, Deployment
 from registry.choices import ReviewStatus
-from registry.copy_insert import copy_insert
+from registry.copy_insert import clean_type, copy_data, copy_insert, copy_row
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +98,51 @@ def test_an_unsaved_related_record_is_refused_before_anything_is_written():
             [CameraCount(deployment=unsaved, source=source, as_of="2020", cameras=1, kind="installed")]
         )
     assert CameraCount._base_manager.count() == before
+
+
+# Values of each type prepare_copy() may pass through as they are, the awkward ones too; a naive
+# datetime is not passed through (Django makes it aware).
+UTC = datetime.UTC
+SAMPLES = {
+    int: [0, 2_147_483_648, 7],
+    bool: [True, False, True],
+    str: ["", "tab\there, line\nbreak, back\\slash", "“Ünïcode” \x7f"],
+    uuid.UUID: [uuid.UUID(int=0), uuid.UUID("ca285010-3233-4910-adb9-98fa1c1ebb19"), uuid.uuid4()],
+    datetime.date: [datetime.date(1, 1, 1), datetime.date(2020, 2, 29), datetime.date(9999, 12, 31)],
+    datetime.datetime: [
+        datetime.datetime(2020, 2, 29, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime.datetime(
+            2020, 1, 1, 5, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+        ),
+        datetime.datetime(2020, 1, 1, 12, 0),  # noqa: DTZ001 (naive on purpose)
+    ],
+}
+NOW = datetime.datetime(2021, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
+
+
+def models_with_clean_types():
+    return [
+        model
+        for model in apps.get_models()
+        if any(clean_type(field) for field in model._meta.concrete_fields)
+    ]
+
+
+@pytest.mark.parametrize("model", models_with_clean_types(), ids=lambda model: model._meta.label)
+def test_a_row_is_written_as_djangos_preparation_of_each_value_writes_it(model):
+    fields = [field for field in model._meta.concrete_fields if not field.generated]
+    clean_types = [clean_type(field) for field in fields]
+    connection.ensure_connection()
+    for sample in [None, 0, 1, 2]:
+        instance = model()
+        for field, clean in zip(fields, clean_types, strict=True):
+            if clean is not None:
+                setattr(instance, field.attname, None if sample is None else SAMPLES[clean][sample])
+        # auto_now fields take the same "now" in both; Django warns of the naive datetime.
+        with mock.patch("django.utils.timezone.now", return_value=NOW), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            fast = copy_row(instance, fields, clean_types, connection)
+            prepared = [
+                field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+            ]
+        assert copy_data(connection.connection, [fast]) == copy_data(connection.connection, [prepared])

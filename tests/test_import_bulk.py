@@ -7,10 +7,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from deployments.models import CameraCount, Contract
+from deployments.models import CameraCount, Contract, Deployment
 from deployments.resources import CameraCountResource, ContractResource
+from registry.import_checks import PendingRow, failing_rows
 from registry.models import Source
 from registry.resources import SourceResource, export_bytes
 from tests.test_import_export import camera_count_rows, csv_bytes, csv_rows, curator, roles, snapshot  # noqa: F401
@@ -184,3 +186,20 @@ def test_many_to_many_cells_are_written_in_bulk_mode(seed, tmp_path):
     call_command("import_records", "deployments.Contract", str(path), verbosity=0)
 
     assert not Contract.objects.get(slug=target[0]).deployments.exists()
+
+
+def test_a_batchs_conditions_are_evaluated_for_each_row(db):
+    """failing_rows(): the rows for which each condition is false, a field with an error skipped;
+    a condition on an array column (which unnest would flatten) is evaluated row by row."""
+    rows = [
+        PendingRow(number=1, instance=Deployment(name="Alpha", purposes=["traffic"])),
+        PendingRow(number=2, instance=Deployment(name="Beta", purposes=[])),
+        PendingRow(number=3, instance=Deployment(name="Alpha 2", purposes=["border", "traffic"])),
+        PendingRow(number=4, instance=Deployment(name="Bad", purposes=["x"]), errors={"name": ["?"]}),
+        PendingRow(number=5, instance=Deployment(name="O'Brien \\ {x}", purposes=["traffic"])),
+    ]
+    named_a = Q(name__startswith="A")
+    for_traffic = Q(purposes__contains=["traffic"])
+
+    assert failing_rows(Deployment, [named_a], rows) == [{2, 5}]
+    assert failing_rows(Deployment, [named_a, for_traffic], rows) == [{2, 5}, {2, 4}]

@@ -23,6 +23,7 @@ from deployments.resources import CameraCountResource, DeploymentResource, Place
 from registry.choices import ReviewStatus
 from registry.csv_safety import escape_formula
 from registry.resources import (
+    StrictIntegerWidget,
     all_resources,
     export_bytes,
     file_name_for,
@@ -146,6 +147,21 @@ BAD_CELLS = [
     ("deployment", "no-such-deployment", "deployment", "No deployment with slug 'no-such-deployment'"),
     ("cameras", "12.5", "cameras", "'12.5' is not a whole number."),
 ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "number"),
+    [("12", 12), ("007", 7), (" 12 ", 12), ("-5", -5), ("12.0", 12), (12.0, 12), ("1e3", 1000), ("٣", 3)]
+    + [("", None), (None, None), ("9" * 30, int("9" * 30))],
+)
+def test_a_whole_number_cell_is_read_as_its_number(cell, number):
+    assert StrictIntegerWidget().clean(cell) == number
+
+
+@pytest.mark.parametrize("cell", ["12.5", "1" * 40, "12a", "²", "-", "inf"])
+def test_any_other_cell_is_not_a_whole_number(cell):
+    with pytest.raises(ValueError, match="is not a whole number"):
+        StrictIntegerWidget().clean(cell)
 
 
 @pytest.mark.parametrize(("column", "value", "reported_column", "message"), BAD_CELLS)
