@@ -55,6 +55,7 @@ from registry.copy_insert import copy_insert, prepare_copy
 from registry.csv_safety import FORMULA_TRIGGERS, escape_formula
 from registry.fields import FuzzyDateField
 from registry.import_checks import (
+    FieldCleaner,
     PendingRow,
     UniqueCheck,
     UniqueLedger,
@@ -659,6 +660,7 @@ class RegistryResource(resources.ModelResource):
             for field in self.get_import_fields()
             if isinstance(field.widget, NaturalKeyWidget)
         ]
+        self._cleaner = FieldCleaner(self._meta.model)
         imported = {field.attribute for field in self.get_import_fields()}
         self._computed_fields = {
             field.name
@@ -816,7 +818,7 @@ class RegistryResource(resources.ModelResource):
         exclude = set(errors)
         resolved = {name for name in self._resolved_attributes if getattr(instance, name, None) is not None}
         steps = [
-            lambda: instance.clean_fields(exclude=exclude | resolved | self._computed_fields),
+            lambda: self._cleaner.clean_fields(instance, exclude | resolved | self._computed_fields),
             instance.clean,
         ]
         if self._checks is None:

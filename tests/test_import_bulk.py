@@ -4,6 +4,7 @@ file, and the same refusals, messages, versions and history as row-by-row saves.
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from deployments.models import CameraCount, Contract, Deployment
 from deployments.resources import CameraCountResource, ContractResource
-from registry.import_checks import PendingRow, failing_rows
+from registry.import_checks import FieldCleaner, PendingRow, failing_rows
 from registry.models import Source
 from registry.resources import SourceResource, export_bytes
 from tests.test_import_export import camera_count_rows, csv_bytes, csv_rows, curator, roles, snapshot  # noqa: F401
@@ -203,3 +204,37 @@ def test_a_batchs_conditions_are_evaluated_for_each_row(db):
 
     assert failing_rows(Deployment, [named_a], rows) == [{2, 5}]
     assert failing_rows(Deployment, [named_a, for_traffic], rows) == [{2, 5}, {2, 4}]
+
+
+def test_the_field_cleaner_cleans_row_after_row_as_django_does(db):
+    """FieldCleaner remembers the values it found valid; every row still gets Django's values and
+    errors, a refused value is refused again, and a value cleaning changed is not remembered."""
+    cleaner = FieldCleaner(CameraCount)
+    exclude = {"deployment", "place", "source"}
+    rows = [
+        {"cameras": 5, "kind": "installed"},
+        {"cameras": 5, "kind": "installed"},  # remembered: valid without checking again
+        {"cameras": -5, "kind": "installed"},
+        {"cameras": -5, "kind": "nonsense"},  # refused again, both fields
+        {"cameras": "7", "kind": "installed"},  # cleaned to 7
+        {"cameras": 7, "kind": "x" * 20},
+    ]
+    for values in rows:
+        ours, djangos = (
+            CameraCount(public_id=uuid.UUID(int=1), as_of="2020", **values) for _twice in range(2)
+        )
+        outcomes = []
+        for instance, clean in (
+            (ours, lambda record: cleaner.clean_fields(record, exclude)),
+            (djangos, lambda record: record.clean_fields(exclude=exclude)),
+        ):
+            try:
+                clean(instance)
+            except ValidationError as error:
+                outcomes.append(error.message_dict)
+            else:
+                outcomes.append({f.attname: getattr(instance, f.attname) for f in CameraCount._meta.fields})
+        assert outcomes[0] == outcomes[1], values
+    assert cleaner.valid["kind"] == {(str, "installed")}
+    assert cleaner.valid["cameras"] == {(int, 5), (int, 7)}
+    assert "public_id" not in cleaner.valid and "deployment" not in cleaner.valid  # unique; a relation
