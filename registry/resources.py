@@ -810,7 +810,8 @@ class RegistryResource(resources.ModelResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """``full_clean()`` (validators, ``clean()``, unique and check constraints), except that a
         foreign key this import resolved by its natural key is not looked up in the database again,
-        and that the columns no file sets and the database or ``save()`` fill in are not validated.
+        that the columns no file sets and the database or ``save()`` fill in are not validated, and
+        that a value found valid on an earlier row is not checked again (``FieldCleaner``).
 
         In bulk mode the unique and check constraints are checked for a whole batch before it is
         written (``check_pending``): the row waits, and is refused then if it breaks one."""
