@@ -1,5 +1,6 @@
 """What ``Model.validate_unique()`` and ``Model.validate_constraints()`` check, for a batch of imported
-rows at once: a few queries per batch instead of one per constraint and row.
+rows at once: a few queries per batch instead of one per constraint and row; and ``clean_fields()``
+for the rows of an import, each value checked once (``FieldCleaner``).
 
 Django checks each record alone: a query per unique field, per unique constraint and per check
 constraint. An import of many rows (registry/resources.py, bulk mode) collects the rows of a batch
@@ -14,8 +15,8 @@ fields they skip and the messages are Django's:
   import that was accepted, as it would with per-row saves; an updated record's old value is free
   again once its row is accepted;
 - the check constraints (and the conditions of unique constraints) are evaluated by PostgreSQL on
-  the batch's values (``VALUES`` list), all in one query, with the SQL of each constraint itself,
-  NULL counting as satisfied as ``Q.check()`` does.
+  the batch's values (one array per column, unnested), all in one query, with the SQL of each
+  constraint itself, NULL counting as satisfied as ``Q.check()`` does.
 """
 
 import re
@@ -52,9 +53,16 @@ class FieldCleaner:
     Where a field's cleaning is Django's own (a custom field may add validators, which are functions
     of the value), a value is valid or not whatever its row; so one that was found valid, and that
     cleaning left as it was, is not checked again. Relations (whose check is a query) and unique
-    fields (whose values do not repeat) are cleaned as Django does, as is any other value."""
+    fields (whose values do not repeat) are cleaned as Django does, as is any other value. The
+    columns that no file of the import sets (``imported``: its attributes) and that the database or
+    ``save()`` fill in (non-editable: a search vector, a timestamp) are not cleaned at all."""
 
-    def __init__(self, model):
+    def __init__(self, model, imported: set[str]):
+        self.computed = {
+            model_field.name
+            for model_field in model._meta.concrete_fields
+            if not model_field.editable and model_field.name not in imported
+        }
         self.valid = {
             model_field.name: set()
             for model_field in model._meta.concrete_fields
@@ -65,7 +73,7 @@ class FieldCleaner:
         """``instance.clean_fields(exclude)``: the same values set, the same errors raised."""
         errors = {}
         for model_field in instance._meta.fields:
-            if model_field.name in exclude or model_field.generated:
+            if model_field.name in exclude or model_field.name in self.computed or model_field.generated:
                 continue
             raw_value = getattr(instance, model_field.attname)
             valid = self.valid.get(model_field.name)

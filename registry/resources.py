@@ -653,20 +653,16 @@ class RegistryResource(resources.ModelResource):
                 f"{self._meta.model._meta.verbose_name} files are {', '.join(self.get_export_order())}."
             )
         self.prefetch_natural_keys(dataset)
-        # What validate_instance() leaves to others, row after row: the foreign keys this import
-        # resolves, and the columns that the database or save() fill in (a search vector, a timestamp).
+        # For validate_instance(), row after row: the foreign keys this import resolves (not looked up
+        # again), and the cleaning of the other fields.
         self._resolved_attributes = [
             field.attribute
             for field in self.get_import_fields()
             if isinstance(field.widget, NaturalKeyWidget)
         ]
-        self._cleaner = FieldCleaner(self._meta.model)
-        imported = {field.attribute for field in self.get_import_fields()}
-        self._computed_fields = {
-            field.name
-            for field in self._meta.model._meta.concrete_fields
-            if not field.editable and field.name not in imported
-        }
+        self._cleaner = FieldCleaner(
+            self._meta.model, {field.attribute for field in self.get_import_fields()}
+        )
         # New records are written behind the validation of the next batch (registry/write_behind.py),
         # unless their many-to-many cells have to be saved after them, in the same savepoint.
         self._new_written_behind = not any(
@@ -819,7 +815,7 @@ class RegistryResource(resources.ModelResource):
         exclude = set(errors)
         resolved = {name for name in self._resolved_attributes if getattr(instance, name, None) is not None}
         steps = [
-            lambda: self._cleaner.clean_fields(instance, exclude | resolved | self._computed_fields),
+            lambda: self._cleaner.clean_fields(instance, exclude | resolved),
             instance.clean,
         ]
         if self._checks is None:
