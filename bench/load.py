@@ -4,8 +4,14 @@ threads (one connection each), loopback only, bounded in requests and seconds.
     python bench/load.py PORT < plan.json > results.json
 
 plan: {"latency": {"name": [paths...], ...}, "repeat": 200, "warmup": 8, "throughput": [paths...],
-       "threads": 8, "seconds": 20, "max_requests": 20000}
-Prints {"latency": {"name": [ms, ...]}, "throughput": {"requests": n, "seconds": s, "errors": e}}.
+       "threads": 8, "seconds": 20, "max_requests": 20000,
+       "paired": {"name": [[port, [paths...]], [port, [paths...]]], ...}}
+Prints {"latency": {"name": [ms, ...]}, "throughput": {"requests": n, "seconds": s, "errors": e},
+        "paired": {"name": [[ms, ...], [ms, ...]]}}.
+
+``paired`` times two servers request by request (the registry's and its peer's i-th request one
+after the other, in alternating order), so that a machine whose speed drifts from one minute to the
+next slows both sides of a comparison alike.
 """
 
 import http.client
@@ -37,6 +43,30 @@ def latency(port: int, paths: list[str], repeat: int, budget: float, warmup: int
         if time.monotonic() > deadline:
             break
     connection.close()
+    return timings
+
+
+def paired(targets: list, repeat: int, budget: float, warmup: int = 3) -> list[list[float]]:
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=60) for port, _ in targets]
+    for connection, (_, paths) in zip(connections, targets, strict=True):
+        for number in range(warmup):
+            get(connection, paths[number % len(paths)])
+    timings = [[] for _ in targets]
+    deadline = time.monotonic() + budget
+    for number in range(repeat):
+        order = range(len(targets)) if number % 2 == 0 else reversed(range(len(targets)))
+        for side in order:
+            paths = targets[side][1]
+            path = paths[number % len(paths)]
+            started = time.perf_counter()
+            status = get(connections[side], path)
+            timings[side].append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                raise SystemExit(f"{path}: HTTP {status}")
+        if time.monotonic() > deadline:
+            break
+    for connection in connections:
+        connection.close()
     return timings
 
 
@@ -74,10 +104,14 @@ def throughput(port: int, paths: list[str], threads: int, seconds: float, max_re
 def main():
     port = int(sys.argv[1])
     plan = json.load(sys.stdin)
-    result = {"latency": {}, "throughput": None}
+    result = {"latency": {}, "throughput": None, "paired": {}}
     for name, paths in plan.get("latency", {}).items():
         result["latency"][name] = latency(
             port, paths, plan.get("repeat", 200), plan.get("budget", 60), plan.get("warmup", 3)
+        )
+    for name, targets in plan.get("paired", {}).items():
+        result["paired"][name] = paired(
+            targets, plan.get("repeat", 200), plan.get("budget", 60), plan.get("warmup", 3)
         )
     if plan.get("throughput"):
         result["throughput"] = throughput(

@@ -15,7 +15,12 @@ PostgreSQL server (the embedded one under var/, or DATABASE_URL's), fills it wit
 2. API: p50/p99 of filtered lists (page of 100) and details, one client; requests/s with concurrent
    clients (bench/load.py, a second process).
 3. Search: p50/p99 of ``?search=``.
-4. Peer: the same list, search and CSV requests against Datasette on SQLite.
+4. Peer: the same list, search and CSV requests against Datasette on SQLite. Latencies are measured
+   request by request against both servers (bench/load.py ``paired``), requests/s in alternating
+   slices, so that the ratio holds on a machine whose speed drifts.
+
+The machine line gives a fixed pure-Python workload's time (``python_reference``), to compare runs
+made on machines (or hours) of different speed.
 5. Import: rows/s of ``manage.py import_records`` on a camera-count file, against ``COPY FROM`` of
    the same file (bounded by ``--import-budget`` seconds; a longer import is measured on a prefix).
 """
@@ -56,6 +61,24 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def python_reference() -> float:
+    """Seconds of a fixed pure-Python workload (dicts, strings, a sort), best of three: how fast this
+    machine runs Python code like the registry's, right now. Lower is faster."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        rows = [{"id": i, "name": f"row {i}", "value": i * 7919 % 1000} for i in range(200_000)]
+        rows.sort(key=lambda row: (row["value"], row["name"]))
+        sum(len(row["name"]) for row in rows)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def pages(rows: int, wanted: tuple[int, ...], size: int = 100) -> list[int]:
+    """The pages of ``wanted`` that exist among ``rows`` rows (a --quick run has fewer)."""
+    return [page for page in wanted if page == 1 or (page - 1) * size < rows]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -446,10 +469,12 @@ class Bench:
                 for i, c in enumerate(s["countries"])
             ],
             "camera-counts unfiltered (page of 100)": [
-                f"/api/v1/camera-counts/?{q}&page={p}" for p in (1, 2, 3, 50)
+                f"/api/v1/camera-counts/?{q}&page={p}"
+                for p in pages(self.results["published_camera_counts"], (1, 2, 3, 50))
             ],
             "deployments unfiltered, pages 1-500 (page of 100)": [
-                f"/api/v1/deployments/?{q}&page={p}" for p in (1, 2, 50, 500)
+                f"/api/v1/deployments/?{q}&page={p}"
+                for p in pages(self.results["published_deployments"], (1, 2, 50, 500))
             ],
             "deployment detail": [f"/api/v1/deployments/{slug}/" for slug in s["slugs"]],
             "camera-count detail": [f"/api/v1/camera-counts/{uuid}/" for uuid in s["counts"]],
@@ -496,33 +521,43 @@ class Bench:
     def api_bench(self):
         samples = self.samples()
         self.samples_cache = samples
-        plan = self.api_plan(samples)
-        server = self.gunicorn(self.args.workers)
+        self.plan = self.api_plan(samples)
+        # Kept running for the peer comparison (datasette_bench), then stopped.
+        self.api_server = self.gunicorn(self.args.workers)
         log("API latency (one client) and search")
         latency = self.load(
-            server.port,
+            self.api_server.port,
             {
-                "latency": {**plan["latency"], **plan["search"]},
+                "latency": {**self.plan["latency"], **self.plan["search"]},
                 "repeat": self.args.repeat,
                 "budget": self.args.line_budget,
                 # Twice per worker: the first request of a kind on a worker compiles and caches.
                 "warmup": 2 * self.args.workers,
             },
         )["latency"]
-        log(
-            f"API throughput: {self.args.threads} clients for {self.args.seconds}s ({self.args.workers} workers)"
-        )
-        throughput = self.load(
-            server.port,
-            {
-                "throughput": plan["mix"],
-                "threads": self.args.threads,
-                "seconds": self.args.seconds,
-                "max_requests": 100000,
-            },
-        )["throughput"]
-        server.stop()
-        self.results["api"] = {"latency": latency, "throughput": throughput, "workers": self.args.workers}
+        self.results["api"] = {"latency": latency, "throughput": None, "workers": self.args.workers}
+
+    def throughput(self, sides: dict[str, tuple[int, list[str]]], rounds: int = 4) -> dict[str, dict]:
+        """Requests/s of each side ({name: (port, paths)}) under ``--threads`` clients, in ``rounds``
+        alternating slices of ``--seconds`` in all per side: a drift in the machine's speed then
+        weighs on every side alike."""
+        totals = {name: {"requests": 0, "seconds": 0.0, "errors": 0} for name in sides}
+        names = list(sides)
+        for number in range(rounds):
+            for name in names if number % 2 == 0 else reversed(names):
+                port, paths = sides[name]
+                measured = self.load(
+                    port,
+                    {
+                        "throughput": paths,
+                        "threads": self.args.threads,
+                        "seconds": self.args.seconds / rounds,
+                        "max_requests": 100000,
+                    },
+                )["throughput"]
+                for key in totals[name]:
+                    totals[name][key] += measured[key]
+        return totals
 
     # --- 4. Datasette ------------------------------------------------------------------------------
     def sqlite_export(self) -> Path:
@@ -571,6 +606,10 @@ class Bench:
         if shutil.which("datasette", path=str(Path(PYTHON).parent)) is None:
             self.results["datasette"] = None
             log("datasette is not installed (pip install -e '.[bench]'): peer comparison skipped")
+            log(f"API throughput: {self.args.threads} clients")
+            measured = self.throughput({"registry": (self.api_server.port, self.plan["mix"])})
+            self.results["api"]["throughput"] = measured["registry"]
+            self.api_server.stop()
             return
         log("Datasette: exporting the same rows to SQLite")
         db_path = self.sqlite_export()
@@ -582,6 +621,7 @@ class Bench:
         ]  # fmt: skip
         server = Server(argv, self.env, port, "/-/versions.json")
         self.servers.append(server)
+        registry = self.api_server
         s = self.samples_cache
         q = "_size=100&_shape=objects"
         latency = {
@@ -598,37 +638,44 @@ class Bench:
                 f"/bench/deployments.json?_search={quote(t)}&{q}" for t in ("safe city", "police cameras")
             ],
         }  # fmt: skip
-        log("Datasette: latency and throughput")
-        measured = self.load(
+        log("Datasette against the registry: latency, request by request")
+        paired = self.load(
             port,
             {
-                "latency": latency,
+                "paired": {
+                    name: [
+                        [registry.port, self.plan["latency"].get(name) or self.plan["search"][name]],
+                        [port, paths],
+                    ]
+                    for name, paths in latency.items()
+                },
                 "repeat": self.args.repeat,
-                "budget": self.args.line_budget,
+                "budget": 2 * self.args.line_budget,
                 "warmup": 2 * self.args.workers,
             },
-        )["latency"]
+        )["paired"]
         mix = (
             latency["deployments ?country= (page of 100)"]
             + latency["camera-counts ?deployment="][:40]
             + latency["deployment detail"][:40]
         )
-        throughput = self.load(
-            port,
-            {
-                "throughput": mix,
-                "threads": self.args.threads,
-                "seconds": self.args.seconds,
-                "max_requests": 100000,
-            },
-        )["throughput"]
+        log(f"Datasette against the registry: throughput, {self.args.threads} clients, alternating")
+        throughput = self.throughput(
+            {"registry": (registry.port, self.plan["mix"]), "datasette": (port, mix)}
+        )
+        self.results["api"]["throughput"] = throughput["registry"]
+        registry.stop()
         log("Datasette: CSV of every deployment")
         csv_result = http_get_stream(
             port, "/bench/deployments.csv?_stream=on&_size=max", server.pid, include_self=True
         )
         csv_result["rows"] = self.results["csv"]["deployments"]["copy"]["rows"]
         server.stop()
-        self.results["datasette"] = {"latency": measured, "throughput": throughput, "csv": csv_result}
+        self.results["datasette"] = {
+            "paired": paired,
+            "throughput": throughput["datasette"],
+            "csv": csv_result,
+        }
 
     # --- 5. Import -----------------------------------------------------------------------------------
     def import_bench(self):
@@ -710,6 +757,7 @@ class Bench:
     def run(self):
         started = time.monotonic()
         self.results["load_before"] = os.getloadavg()
+        self.results["python_reference"] = python_reference()
         try:
             self.build()
             self.csv_bench()
@@ -724,6 +772,7 @@ class Bench:
                 self.drop_database()
             shutil.rmtree(self.tmp, ignore_errors=True)
         self.results["load_after"] = os.getloadavg()
+        self.results["python_reference_end"] = python_reference()
         self.results["total_seconds"] = time.monotonic() - started
         report(self.args, self.results)
         if self.args.json:
@@ -739,7 +788,8 @@ def quote(text: str) -> str:
 def ratio(a: float | None, b: float | None) -> str:
     if not a or not b:
         return "-"
-    return f"{a / b:.2f}x"
+    value = a / b
+    return f"{value:.2f}x" if value >= 0.1 else f"1/{b / a:,.0f}"
 
 
 def report(args, r: dict) -> None:
@@ -753,7 +803,9 @@ def report(args, r: dict) -> None:
     )
     p(
         f"Machine: {cores} cores, {int(mem) // 1024 // 1024} GB RAM, {platform.platform()}, Python "
-        f"{platform.python_version()}, PostgreSQL {r.get('postgres')}"
+        f"{platform.python_version()}, PostgreSQL {r.get('postgres')}; Python reference workload "
+        f"{r['python_reference']:.3f} s at the start, {r['python_reference_end']:.3f} s at the end "
+        "(python_reference(), best of 3; lower is faster)"
     )
     p(
         "Load average (1/5/15 min) before: {:.2f} {:.2f} {:.2f}; after: {:.2f} {:.2f} {:.2f}".format(
@@ -801,30 +853,35 @@ def report(args, r: dict) -> None:
     p()
     api = r["api"]
     p(f"2/3. API and search, one client (milliseconds; gunicorn, {api['workers']} sync workers)")
-    p(f"   {'request':<52}{'n':>5}{'p50':>8}{'p99':>8}{'Datasette p50':>15}{'p99':>8}{'p99 ratio':>11}")
+    p(f"   {'request':<52}{'n':>5}{'p50':>8}{'p99':>8}")
     for name, timings in api["latency"].items():
-        peer = (ds or {}).get("latency", {}).get(name) if ds else None
-        line = (
-            f"   {name:<52}{len(timings):>5}{percentile(timings, 0.5):>8.1f}{percentile(timings, 0.99):>8.1f}"
-        )
-        if peer:
-            line += f"{percentile(peer, 0.5):>15.1f}{percentile(peer, 0.99):>8.1f}"
-            line += f"{ratio(percentile(peer, 0.99), percentile(timings, 0.99)):>11}"
-        p(line)
+        p(f"   {name:<52}{len(timings):>5}{percentile(timings, 0.5):>8.1f}{percentile(timings, 0.99):>8.1f}")
     t = api["throughput"]
     p(
         f"   Throughput, {args.threads} concurrent clients, mixed lists/details/search: "
         f"{t['requests'] / t['seconds']:,.0f} requests/s ({t['requests']:,} in {t['seconds']:.1f} s, {t['errors']} errors)"
     )
+    p()
     if ds:
+        p("4. Peer: the same requests to the registry and to Datasette, one after the other (milliseconds)")
+        p(
+            f"   {'request':<44}{'n':>5}{'registry p50':>14}{'p99':>8}{'Datasette p50':>15}{'p99':>8}{'ratio p50':>11}{'p99':>8}"
+        )
+        for name, (ours, peer) in ds["paired"].items():
+            p(
+                f"   {name:<44}{len(ours):>5}{percentile(ours, 0.5):>14.1f}{percentile(ours, 0.99):>8.1f}"
+                f"{percentile(peer, 0.5):>15.1f}{percentile(peer, 0.99):>8.1f}"
+                f"{ratio(percentile(peer, 0.5), percentile(ours, 0.5)):>11}{ratio(percentile(peer, 0.99), percentile(ours, 0.99)):>8}"
+            )
+        p("   (ratio: Datasette's time over the registry's; above 1x the registry is faster)")
         d = ds["throughput"]
         p(
-            f"   Datasette, same clients, lists/details: {d['requests'] / d['seconds']:,.0f} requests/s "
-            f"({d['requests']:,} in {d['seconds']:.1f} s, {d['errors']} errors); registry/Datasette "
-            f"{ratio(t['requests'] / t['seconds'], d['requests'] / d['seconds'])}"
+            f"   Datasette, same clients, lists/details (alternating slices with the registry's): "
+            f"{d['requests'] / d['seconds']:,.0f} requests/s ({d['requests']:,} in {d['seconds']:.1f} s, "
+            f"{d['errors']} errors); registry/Datasette {ratio(t['requests'] / t['seconds'], d['requests'] / d['seconds'])}"
         )
     elif ds is None:
-        p("   Datasette: not measured (not installed)")
+        p("4. Peer: not measured (Datasette is not installed)")
     p()
     imp = r.get("import")
     p(

@@ -8,6 +8,8 @@ class ProgressBar:
     """``bar = ProgressBar("deployments.deployment", total=5000)``; ``bar.step()`` per row; ``bar.close()``.
 
     Redrawn at most ten times a second; silent when ``enabled`` is false (``--verbosity 0``).
+    ``step(count, label)`` also renames the bar (generate_synthetic: the table being written). A total
+    that was only an estimate grows with the rows done rather than being overshot.
     """
 
     width = 30
@@ -19,10 +21,14 @@ class ProgressBar:
         self.started = self._drawn = time.monotonic()
         self._draw()
 
-    def step(self, count: int = 1) -> None:
+    def step(self, count: int = 1, label: str | None = None) -> None:
+        reaches_total = self.done < self.total <= self.done + count
         self.done += count
+        self.total = max(self.total, self.done)
+        if label:
+            self.label = label
         now = time.monotonic()
-        if now - self._drawn >= 0.1 or self.done >= self.total:
+        if now - self._drawn >= 0.1 or reaches_total:
             self._drawn = now
             self._draw()
 

@@ -19,7 +19,6 @@ search vectors, a camera count's ``is_public``) row by row, so the generator nev
 from __future__ import annotations
 
 import random
-import sys
 import time
 import uuid
 from decimal import Decimal
@@ -44,6 +43,7 @@ from deployments.choices import (
 )
 from deployments.models import CameraCount, Contract, Deployment, Place, PublicBody, Technology
 from registry.choices import Confidence, LegalFrameworkKind, LegalStatus, Region, ReviewStatus, SourceKind
+from registry.management.progress import ProgressBar
 from registry.models import Country, LegalFramework, Source
 from vendors.choices import DesignationList, Ownership
 from vendors.models import Vendor
@@ -134,35 +134,6 @@ STATUS_WEIGHTS = [
 ]
 
 
-class Progress:
-    """A progress bar on stderr, redrawn at most ten times a second."""
-
-    def __init__(self, total: int, enabled: bool, stream=None):
-        self.total, self.done, self.enabled = max(total, 1), 0, enabled
-        self.stream = stream or sys.stderr
-        self.started = self.drawn = time.monotonic()
-        self.label = ""
-
-    def step(self, count: int = 1, label: str | None = None) -> None:
-        self.done += count
-        if label:
-            self.label = label
-        now = time.monotonic()
-        if self.enabled and (now - self.drawn >= 0.1 or self.done >= self.total):
-            self.drawn = now
-            filled = int(30 * min(self.done, self.total) / self.total)
-            rate = self.done / max(now - self.started, 1e-9)
-            self.stream.write(
-                f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done:>10,}/{self.total:,} rows "
-                f"{rate:>9,.0f}/s {self.label:<28}"
-            )
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-
-
 def fuzzy_date(rng: random.Random, first: int = 2008, last: int = 2025) -> str:
     year = rng.randint(first, last)
     precision = rng.random()
@@ -178,7 +149,7 @@ def later_fuzzy_date(rng: random.Random, start: str) -> str:
 
 
 class Generator:
-    def __init__(self, cursor, *, seed: int, deployments: int, camera_counts: int, progress: Progress):
+    def __init__(self, cursor, *, seed: int, deployments: int, camera_counts: int, progress: ProgressBar):
         self.cursor = cursor
         self.rng = random.Random(seed)  # noqa: S311 (reproducible data, not secrets)
         self.n_deployments = deployments
@@ -823,9 +794,9 @@ class Command(BaseCommand):
             raise CommandError("This database already holds synthetic data (syn-* slugs).")
         # Rough total of rows written, for the progress bar: ~14.3 rows per deployment (its links,
         # places, bodies, sources, contracts and citations) besides the camera counts, as measured
-        # at 100,000 deployments (2,434,673 rows with 1,000,000 counts).
+        # at 100,000 deployments (2,434,673 rows with 1,000,000 counts). The bar grows past it.
         total = int(deployments * 14.3 + camera_counts + 2000)
-        progress = Progress(total, enabled=verbosity > 0, stream=self.stderr._out)
+        progress = ProgressBar("synthetic", total, enabled=verbosity > 0, stream=self.stderr._out)
         started = time.monotonic()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(HISTORY_TRIGGERS_SQL)
@@ -859,6 +830,7 @@ class Command(BaseCommand):
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM \"{table}\"))"  # noqa: S608
                 )
+        progress.total = progress.done  # the total was an estimate: the bar ends full
         progress.close()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
