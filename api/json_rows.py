@@ -1,10 +1,12 @@
-"""Pages of the deployment and camera-count lists as JSON built by PostgreSQL, equal to the
-serializers' JSON.
+"""Pages of the deployment and camera-count lists as JSON written by PostgreSQL, byte for byte the
+JSON DRF writes from the serializers.
 
 A page of 100 deployments embeds about 1,500 related records (places, vendors, contracts and their
 parties, laws, citations and their sources). Loading them as model instances and serializing them
-with DRF cost about 80 ms of Python per page; PostgreSQL builds the same objects with
-``json_build_object`` (which keeps the keys in the serializer's order) in a few milliseconds. A page
+with DRF cost about 80 ms of Python per page; PostgreSQL writes the same objects in a few
+milliseconds, as compact text (``JSONObject``: keys in the serializer's order, values by
+``to_json``, decimals by ``PythonFloat``), which the page splices in as it is (``RenderedRows``,
+api/renderers.py): parsing it and writing it again cost more than building it. A page
 of 100 camera counts (each with its deployment, country, place and source) cost about 20 ms of
 Python, more than its queries.
 
@@ -19,7 +21,7 @@ not for the rows an OFFSET skips), in three parts, as the CSV export aggregates 
   serializer's order, left-joined by id (a contract's parties, inside it, stay a correlated
   subquery: they run for the page's contracts only);
 
-then one ``json_build_object`` puts the fields in the serializer's order. A correlated subquery per
+then one concatenation puts the fields in the serializer's order. A correlated subquery per
 list and row (700 a page) had cost a little more to run than these six aggregations.
 
 The statement is compiled once per process, kind of row and site address (compiling the expressions
@@ -41,16 +43,18 @@ compare the two paths on the seed and on synthetic data, as they do for the COPY
 """
 
 import itertools
+import json
 import weakref
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
 from django.db import connection
-from django.db.models import Aggregate, F, Field, Func, OuterRef, Subquery, Value
+from django.db.models import Aggregate, F, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Concat
 
 from api.copy_export import SELECTED, ISOTimestamp, Relation, compiled
 from api.links import PLACEHOLDER, link_expression, link_template
+from api.renderers import RenderedRows
 from deployments.models import CameraCount, Deployment, DeploymentCitation
 from deployments.selectors import (
     published_contract_links,
@@ -63,42 +67,79 @@ from registry.selectors import published_citations
 _MONTHS = "ARRAY['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec']"
 
 
+class JSONText(Func):
+    """A value as JSON text, as DRF's renderer writes it (``to_json``: the same escapes as Python's
+    ``json.dumps`` with ``ensure_ascii=False``, compact arrays); NULL as ``null``."""
+
+    output_field = TextField()
+    template = "COALESCE(to_json(%(expressions)s)::text, 'null')"
+
+
+class PythonFloat(Func):
+    """A decimal as DRF writes it when not coerced to a string: ``float(value)`` by Python's
+    ``json``, i.e. ``repr()`` of the nearest double ("12.0", "1e-05", "1234567890123456.8").
+    PostgreSQL prints the same shortest digits (``float8``), with ".0" left off whole numbers and in
+    exponent form from 10^15 on, where Python waits until 10^16."""
+
+    output_field = TextField()
+    template = (
+        "(SELECT CASE WHEN f IS NULL THEN 'null' "
+        # 1.2345678901234568e+15: the first 16 digits before the point, the rest (or 0) after it.
+        "WHEN right(f, 4) = 'e+15' THEN (CASE WHEN left(f, 1) = '-' THEN '-' ELSE '' END) "
+        "|| rpad(left(d, 16), 16, '0') || '.' || COALESCE(NULLIF(substr(d, 17), ''), '0') "
+        "WHEN f ~ '[.enN]' THEN f ELSE f || '.0' END "  # NaN and Infinity as they are
+        "FROM (SELECT (%(expressions)s)::float8::text AS f) AS number, "
+        "LATERAL (SELECT replace(ltrim(split_part(f, 'e', 1), '-'), '.', '') AS d) AS digits)"
+    )
+
+
+def json_text(value):
+    """``value`` (a path, or an expression) as JSON text; JSON already (an object, an array, a
+    number written by ``PythonFloat``) as it is."""
+    if isinstance(value, str):
+        return JSONText(F(value))
+    if isinstance(value, JSONObject | NullOr | EmptyArrayIfNull | PythonFloat):
+        return value
+    return JSONText(value)
+
+
 class JSONObject(Func):
-    """``json_build_object(key, value, ...)``: keys in the given order (jsonb would sort them).
+    """A JSON object as compact text, keys in the given order, as DRF renders a serializer's dict:
+    ``{"key":value,...}`` (``json_build_object`` would put spaces around its colons and commas)."""
 
-    The result is parsed by psycopg into a dict; no Django field converts it.
-    """
-
-    function = "json_build_object"
-    output_field = Field()
+    output_field = TextField()
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
 
     def __init__(self, **fields):
         arguments = []
-        for key, value in fields.items():
-            arguments += [Value(key), F(value) if isinstance(value, str) else value]
-        super().__init__(*arguments)
+        for index, (key, value) in enumerate(fields.items()):
+            arguments += [Value(("{" if index == 0 else ",") + json.dumps(key) + ":"), json_text(value)]
+        super().__init__(*arguments, Value("}"))
 
 
 class NullOr(Func):
-    """NULL when ``key`` (a nullable foreign key) is NULL, else ``value``: an optional nested object."""
+    """``null`` when ``key`` (a nullable foreign key) is NULL, else ``value``: an optional nested object."""
 
-    output_field = Field()
+    output_field = TextField()
     template = "CASE WHEN %(expressions)s END"
-    arg_joiner = " IS NULL THEN NULL ELSE "
+    arg_joiner = " IS NULL THEN 'null' ELSE "
 
     def __init__(self, key: str, value):
         super().__init__(F(key), value)
 
 
-class JSONAgg(OrderableAggMixin, Aggregate):
-    function = "json_agg"
-    template = "%(function)s(%(expressions)s %(order_by)s)"
-    output_field = Field()
+class JSONArrayAgg(OrderableAggMixin, Aggregate):
+    """``[item,item]`` of JSON texts, in order; NULL when there are none (``EmptyArrayIfNull``)."""
+
+    function = "string_agg"
+    template = "('[' || %(function)s(%(expressions)s, ',' %(order_by)s) || ']')"
+    output_field = TextField()
 
 
 class EmptyArrayIfNull(Func):
-    template = "COALESCE(%(expressions)s, '[]'::json)"
-    output_field = Field()
+    template = "COALESCE(%(expressions)s, '[]')"
+    output_field = TextField()
 
 
 def correlated_json_array(
@@ -111,10 +152,10 @@ def correlated_json_array(
         queryset.filter(**{outer: OuterRef(outer_key)})
         .order_by()
         .values(outer)
-        .annotate(items=JSONAgg(item, order_by=order_by))
+        .annotate(items=JSONArrayAgg(item, order_by=order_by))
         .values("items")
     )
-    return EmptyArrayIfNull(Subquery(rows, output_field=Field()))
+    return EmptyArrayIfNull(Subquery(rows, output_field=TextField()))
 
 
 @dataclass(eq=False)
@@ -127,7 +168,7 @@ class JSONArray:
 
     def aggregated(self):
         """One row per page row that has records: ``_selected_key`` (its id) and ``items``."""
-        return self.relation.aggregated({"items": JSONAgg(self.item, order_by=self.relation.order_by)})
+        return self.relation.aggregated({"items": JSONArrayAgg(self.item, order_by=self.relation.order_by)})
 
 
 def json_array(queryset, outer: str, item: JSONObject, order_by: tuple[str, ...]) -> JSONArray:
@@ -145,7 +186,7 @@ class FuzzyDateDisplay(Func):
         f"|| ({_MONTHS})[substr(%(expressions)s, 6, 2)::int] || ' ' || left(%(expressions)s, 4) "
         "ELSE '' END)"
     )
-    output_field = Field()
+    output_field = TextField()
 
     def __init__(self, path: str):
         super().__init__(F(path))
@@ -159,7 +200,7 @@ class FuzzyDatePrecision(Func):
     """``fuzzy_date_precision`` in SQL: "year", "month", "day", or NULL."""
 
     template = "(CASE length(%(expressions)s) WHEN 4 THEN 'year' WHEN 7 THEN 'month' WHEN 10 THEN 'day' END)"
-    output_field = Field()
+    output_field = TextField()
 
     def __init__(self, path: str):
         super().__init__(F(path))
@@ -176,7 +217,7 @@ class Links:
 
     def filtered_list(self, view_name: str, query: str, path: str) -> Concat:
         url, _ = link_template(self.request, view_name)
-        return Concat(Value(f"{url}?{query}"), F(path), output_field=Field())
+        return Concat(Value(f"{url}?{query}"), F(path), output_field=TextField())
 
 
 def source_ref(links: Links, prefix: str = "") -> JSONObject:
@@ -209,8 +250,8 @@ def place_ref(links: Links, prefix: str) -> JSONObject:
         name=f"{prefix}name",
         kind=f"{prefix}kind",
         url=links.detail("api:place-detail", "slug", f"{prefix}slug"),
-        latitude=f"{prefix}latitude",
-        longitude=f"{prefix}longitude",
+        latitude=PythonFloat(F(f"{prefix}latitude")),
+        longitude=PythonFloat(F(f"{prefix}longitude")),
     )
 
 
@@ -286,7 +327,7 @@ def deployment_summary(request) -> dict:
                 kind="contract__kind",
                 signed_on="contract__signed_on",
                 signed_on_display=FuzzyDateDisplay("contract__signed_on"),
-                value_amount="contract__value_amount",
+                value_amount=PythonFloat(F("contract__value_amount")),
                 value_currency="contract__value_currency",
                 disclosure="contract__disclosure",
                 buyer=JSONObject(
@@ -349,28 +390,29 @@ def camera_count(request) -> dict:
 
 
 def page_sql(model, fields: dict) -> tuple[str, tuple]:
-    """The SQL of the JSON objects of the ``model`` rows whose ids are the array ``$1``, in its
+    """The SQL of the JSON texts of the ``model`` rows whose ids are the array ``$1``, in its
     order, and its other parameters (see the module docstring)."""
     columns = {
-        key: (f"_json_{index}", F(value) if isinstance(value, str) else value)
+        key: (f"_json_{index}", value if isinstance(value, JSONArray) else json_text(value))
         for index, (key, value) in enumerate(fields.items())
     }
     own = {alias: value for alias, value in columns.values() if not isinstance(value, JSONArray)}
     rows = model._base_manager.order_by().annotate(**own, _json_id=F("pk")).values_list(*own, "_json_id")
     sql, params = compiled(rows)
     joins = [f'JOIN ({sql}) AS json_row ON json_row."_json_id" = {SELECTED}.id']
-    values = []  # key, value, ...: the keys are keyword arguments, so plain SQL literals
-    for key, (alias, value) in columns.items():
+    parts = []  # the keys are keyword arguments, so plain SQL literals
+    for index, (key, (alias, value)) in enumerate(columns.items()):
+        parts.append("'" + ("{" if index == 0 else ",") + json.dumps(key) + ":'")
         if isinstance(value, JSONArray):
             relation_sql, relation_params = compiled(value.aggregated())
             params += relation_params
             joins.append(f'LEFT JOIN ({relation_sql}) AS {alias} ON {alias}."_selected_key" = {SELECTED}.id')
-            values.append(f"'{key}', COALESCE({alias}.items, '[]'::json)")
+            parts.append(f"COALESCE({alias}.items, '[]')")
         else:
-            values.append(f"'{key}', json_row.\"{alias}\"")
+            parts.append(f'json_row."{alias}"')
     sql = (
         f"WITH {SELECTED} (id, position) AS (SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY) "  # noqa: S608
-        f"SELECT json_build_object({', '.join(values)}) FROM {SELECTED} {' '.join(joins)} "
+        f"SELECT {' || '.join(parts)} || '}}' FROM {SELECTED} {' '.join(joins)} "
         f"ORDER BY {SELECTED}.position"
     )
     return sql, params
@@ -417,20 +459,20 @@ def prepare(page: Statement) -> None:
         prepared.add(page.name)
 
 
-def json_rows(request, model, fields, ids: list[int]) -> list[dict]:
-    """The objects ``fields(request)`` of the ``model`` rows ``ids``, in that order."""
+def json_rows(request, model, fields, ids: list[int]) -> RenderedRows:
+    """The objects ``fields(request)`` of the ``model`` rows ``ids``, in that order, as JSON texts."""
     page = statement(request, model, fields)
     prepare(page)
     with connection.cursor() as cursor:
         cursor.execute(f"EXECUTE {page.name}(%s)", [list(ids)])
-        return [item for (item,) in cursor.fetchall()]
+        return RenderedRows(item for (item,) in cursor.fetchall())
 
 
-def deployment_summaries(request, ids: list[int]) -> list[dict]:
+def deployment_summaries(request, ids: list[int]) -> RenderedRows:
     """The summaries of the deployments ``ids``, in that order."""
     return json_rows(request, Deployment, deployment_summary, ids)
 
 
-def camera_counts(request, ids: list[int]) -> list[dict]:
+def camera_counts(request, ids: list[int]) -> RenderedRows:
     """The camera counts ``ids``, in that order."""
     return json_rows(request, CameraCount, camera_count, ids)

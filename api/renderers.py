@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
+from rest_framework import renderers
 from rest_framework.renderers import BaseRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -103,3 +104,28 @@ class GeoJSONRenderer(ExportRenderer):
             yield separator + json.dumps(feature, cls=JSONEncoder, ensure_ascii=False)
             separator = ",\n"
         yield "\n]}\n"
+
+
+class RenderedRows(list):
+    """A page's rows already rendered as JSON text, exactly as ``JSONRenderer`` would write them
+    (api/json_rows.py builds them in PostgreSQL): spliced into the page rather than parsed and
+    written again, which cost more than building them (≈ 8 ms of a page of 100 deployments)."""
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    """DRF's JSON renderer, which also writes a page whose ``results`` are ``RenderedRows``."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        rows = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(rows, RenderedRows):
+            return super().render(data, accepted_media_type, renderer_context)
+        if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
+            rows = [json.loads(row) for row in rows]  # indented: written again, with the indent
+            return super().render({**data, "results": rows}, accepted_media_type, renderer_context)
+        page = super().render({**data, "results": []}, accepted_media_type, renderer_context)
+        # "results" is a page's last key (api/pagination.py), so the page ends with its empty list.
+        if not page.endswith(b"[]}"):
+            raise ValueError("A page of RenderedRows must end with its results.")
+        # Escaped as DRF escapes them after json.dumps(), so that the page is valid JavaScript too.
+        text = ",".join(rows).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        return b"".join((page[:-3], b"[", text.encode("utf-8"), b"]}"))

@@ -135,6 +135,57 @@ def test_sql_json_on_edge_values(api, settings, world):
     assert [c["slug"] for c in row["contracts"]] == ["big-amount", "no-amount"]
 
 
+@pytest.mark.parametrize(
+    ("latitude", "longitude", "amount"),
+    [
+        ("0.00001", "-0.00009", "0.10"),  # Python writes floats under 10^-4 as 1e-05
+        ("12.00000", "0", "100.00"),  # whole numbers: "12.0"
+        ("-90", "179.99999", "9999999999999999.99"),  # 10^16 and up: exponent form in both
+        ("0.0001", "-0.00012", "1000000000000000.00"),  # 10^15: exponent form in PostgreSQL only
+        ("44.81234", "20.46", "0.01"),
+    ],
+)
+def test_sql_json_writes_decimals_as_python_writes_floats(api, settings, world, latitude, longitude, amount):
+    """Coordinates and amounts are JSON numbers, written by DRF as ``float(value)``: the SQL path
+    gives the same text for each of them (PythonFloat in api/json_rows.py)."""
+    place = factories.place(
+        "edge-place", "Edge", world.rs, latitude=Decimal(latitude), longitude=Decimal(longitude)
+    )
+    edge = factories.deployment("edge", "Edge numbers", world.rs, places=[place])
+    factories.contract(
+        "edge-amount",
+        "Edge amount",
+        world.mup,
+        value_amount=Decimal(amount),
+        value_currency="EUR",
+        deployments=[edge],
+    )
+    body = assert_same_json(api, settings, f"{BASE}/deployments/?country=RS")
+    row = next(row for row in body["results"] if row["slug"] == "edge")
+    assert row["places"][0]["latitude"] == float(Decimal(latitude))
+    assert row["contracts"][0]["value_amount"] == float(Decimal(amount))
+
+
+def test_sql_json_escapes_line_separators_as_drf(api, settings, world):
+    """DRF writes U+2028 and U+2029 escaped (so that the JSON is JavaScript too); PostgreSQL does not."""
+    factories.deployment("separators", "line\u2028paragraph\u2029end", world.rs, summary="\u2028")
+    fast, slow = both_jsons(api, settings, f"{BASE}/deployments/?country=RS")
+    assert fast == slow, first_difference(fast, slow)
+    assert b"line\\u2028paragraph\\u2029end" in fast
+
+
+def test_sql_json_indented_on_request(api, settings, world):
+    """``Accept: application/json; indent=2`` gets the serializers' indented JSON from the SQL path."""
+    url = f"{BASE}/deployments/?country=RS"
+    settings.API_LIST_SQL = True
+    fast = api.get(url, HTTP_ACCEPT="application/json; indent=2")
+    settings.API_LIST_SQL = False
+    slow = api.get(url, HTTP_ACCEPT="application/json; indent=2")
+    assert fast.status_code == slow.status_code == 200
+    assert fast.content == slow.content, first_difference(fast.content, slow.content)
+    assert b'\n  "results": [\n    {\n' in fast.content
+
+
 def test_sql_json_on_synthetic_data(api, settings):
     call_command("generate_synthetic", deployments=300, camera_counts=600, seed=11, verbosity=0)
     for url in (

@@ -14,13 +14,13 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from api.conditional import last_modified
 from api.filters import FullTextSearchFilter, StrictOrderingFilter
 from api.negotiation import StrictFormatNegotiation
 from api.pagination import PublicPagination
-from api.renderers import CSVRenderer, ExportRenderer
+from api.renderers import CSVRenderer, ExportRenderer, JSONRenderer
 from api.schema import PublicAutoSchema
 from api.throttling import ExportRateThrottle, PublicRateThrottle
 

@@ -1,8 +1,7 @@
 from django.conf import settings
-from rest_framework.renderers import JSONRenderer
 
 from api.json_rows import camera_counts, deployment_summaries
-from api.renderers import GeoJSONRenderer
+from api.renderers import GeoJSONRenderer, JSONRenderer
 from api.serializers.deployments import (
     CameraCountSerializer,
     ContractSerializer,
