@@ -103,6 +103,11 @@ def json_text(value):
     return JSONText(value)
 
 
+def key_prefix(index: int, key: str) -> str:
+    """What comes before the value of an object's ``index``-th key: ``{"key":`` or ``,"key":``."""
+    return ("{" if index == 0 else ",") + json.dumps(key) + ":"
+
+
 class JSONObject(Func):
     """A JSON object as compact text, keys in the given order, as DRF renders a serializer's dict:
     ``{"key":value,...}`` (``json_build_object`` would put spaces around its colons and commas)."""
@@ -114,7 +119,7 @@ class JSONObject(Func):
     def __init__(self, **fields):
         arguments = []
         for index, (key, value) in enumerate(fields.items()):
-            arguments += [Value(("{" if index == 0 else ",") + json.dumps(key) + ":"), json_text(value)]
+            arguments += [Value(key_prefix(index, key)), json_text(value)]
         super().__init__(*arguments, Value("}"))
 
 
@@ -402,7 +407,7 @@ def page_sql(model, fields: dict) -> tuple[str, tuple]:
     joins = [f'JOIN ({sql}) AS json_row ON json_row."_json_id" = {SELECTED}.id']
     parts = []  # the keys are keyword arguments, so plain SQL literals
     for index, (key, (alias, value)) in enumerate(columns.items()):
-        parts.append("'" + ("{" if index == 0 else ",") + json.dumps(key) + ":'")
+        parts.append(f"'{key_prefix(index, key)}'")
         if isinstance(value, JSONArray):
             relation_sql, relation_params = compiled(value.aggregated())
             params += relation_params
