@@ -1,5 +1,5 @@
-"""Pages of the deployment and camera-count lists as JSON written by PostgreSQL, byte for byte the
-JSON DRF writes from the serializers.
+"""The deployment and camera-count lists' pages, and their details, as JSON written by PostgreSQL,
+byte for byte the JSON DRF writes from the serializers.
 
 A page of 100 deployments embeds about 1,500 related records (places, vendors, contracts and their
 parties, laws, citations and their sources). Loading them as model instances and serializing them
@@ -8,23 +8,24 @@ milliseconds, as compact text (``JSONObject``: keys in the serializer's order, v
 ``to_json``, decimals by ``PythonFloat``), which the page splices in as it is (``RenderedRows``,
 api/renderers.py): parsing it and writing it again cost more than building it. A page
 of 100 camera counts (each with its deployment, country, place and source) cost about 20 ms of
-Python, more than its queries.
+Python, more than its queries. A deployment's detail (its summary and camera-count timeline: about
+25 related records) cost about 20 ms of Python, its eight prefetch queries included, for 4 ms of SQL.
 
-Each page is one statement over the array of its ids (so the joins run for the page's rows only,
-not for the rows an OFFSET skips), in three parts, as the CSV export aggregates its relations
-(api/copy_export.py):
+Each page (and each detail, a page of one) is one statement over the array of its ids (so the joins
+run for the page's rows only, not for the rows an OFFSET skips), in three parts, as the CSV export
+aggregates its relations (api/copy_export.py):
 
 - the page's ids, numbered in their order (``unnest ... WITH ORDINALITY``);
 - each row's own fields (and its one-to-one objects: country, operator...), read by id;
-- per list (places, technologies, vendors, laws, contracts, citations), one grouped subquery over
-  its link table restricted to the page's ids, with the ``json_agg`` of its items in the
-  serializer's order, left-joined by id (a contract's parties, inside it, stay a correlated
-  subquery: they run for the page's contracts only);
+- per list (places, technologies, vendors, laws, contracts, citations; a detail's camera counts),
+  one grouped subquery over its link table restricted to the page's ids, with the aggregate of its
+  items in the serializer's order, left-joined by id (a contract's parties, inside it, stay a
+  correlated subquery: they run for the page's contracts only);
 
 then one concatenation puts the fields in the serializer's order. A correlated subquery per
 list and row (700 a page) had cost a little more to run than these six aggregations.
 
-The statement is compiled once per process, kind of row and site address (compiling the expressions
+The statement is compiled once per process, kind of object and site address (compiling the expressions
 costs more than running them), and prepared (``PREPARE``) once per database session, so a page is
 ``EXECUTE name(ids)``: PostgreSQL does not parse its 12 KB again (≈ 3 ms a page), and only the ids
 are bound. Nor does it plan it again: the session uses the generic plan from the first execution
@@ -36,10 +37,10 @@ it is not one of a request's logged queries. A session keeps its statements unti
 lost them (``DISCARD ALL``, a transaction-mode pooler) would fail with "prepared statement does not
 exist".
 
-``DeploymentSummarySerializer`` and ``CameraCountSerializer`` stay the definition of the
-representation (the OpenAPI schema, the browsable API and ``API_LIST_SQL = False`` use them); tests
-compare the two paths on the seed and on synthetic data, as they do for the COPY export
-(api/copy_export.py).
+``DeploymentSummarySerializer``, ``DeploymentSerializer`` and ``CameraCountSerializer`` stay the
+definition of the representation (the OpenAPI schema, the browsable API and ``API_JSON_SQL = False``
+use them); tests compare the two paths on the seed and on synthetic data, as they do for the COPY
+export (api/copy_export.py).
 """
 
 import itertools
@@ -57,6 +58,7 @@ from api.links import PLACEHOLDER, link_expression, link_template
 from api.renderers import RenderedRows
 from deployments.models import CameraCount, Deployment, DeploymentCitation
 from deployments.selectors import (
+    published_camera_counts,
     published_contract_links,
     published_law_links,
     published_parties,
@@ -366,18 +368,11 @@ def deployment_summary(request) -> dict:
     )
 
 
-def camera_count(request) -> dict:
-    """The fields of ``CameraCountSerializer``, in its order."""
-    links = Links(request)
+def camera_count_entry(links: Links) -> dict:
+    """The fields of ``CameraCountEntrySerializer`` (a count in a deployment's timeline), in its order."""
     return dict(
         public_id="public_id",
         url=links.detail("api:camera-count-detail", "public_id", "public_id"),
-        deployment=JSONObject(
-            slug="deployment__slug",
-            name="deployment__name",
-            url=links.detail("api:deployment-detail", "slug", "deployment__slug"),
-        ),
-        country=country_ref(links, "deployment__country__"),
         as_of="as_of",
         as_of_display=FuzzyDateDisplay("as_of"),
         as_of_precision=FuzzyDatePrecision("as_of"),
@@ -390,7 +385,42 @@ def camera_count(request) -> dict:
         locator="locator",
         confidence="confidence",
         notes="notes",
-        updated_at=ISOTimestamp(F("updated_at")),
+    )
+
+
+def deployment_detail(request) -> dict:
+    """The fields of ``DeploymentSerializer``: the summary's, with the camera-count timeline before
+    its last four (as the serializer inserts it), by date and kind, ties by id."""
+    summary = list(deployment_summary(request).items())
+    timeline = json_array(
+        published_camera_counts(),
+        "deployment",
+        JSONObject(**camera_count_entry(Links(request))),
+        ("as_of", "kind", "id"),
+    )
+    return dict([*summary[:-4], ("camera_counts", timeline), *summary[-4:]])
+
+
+def camera_count(request) -> dict:
+    """The fields of ``CameraCountSerializer``, in its order: the timeline entry's, with its
+    deployment and country after the url."""
+    links = Links(request)
+    entry = list(camera_count_entry(links).items())
+    return dict(
+        [
+            *entry[:2],
+            (
+                "deployment",
+                JSONObject(
+                    slug="deployment__slug",
+                    name="deployment__name",
+                    url=links.detail("api:deployment-detail", "slug", "deployment__slug"),
+                ),
+            ),
+            ("country", country_ref(links, "deployment__country__")),
+            *entry[2:],
+            ("updated_at", ISOTimestamp(F("updated_at"))),
+        ]
     )
 
 
@@ -432,8 +462,8 @@ class Statement:
     params: tuple
 
 
-# The statement of each kind of row and site address (links are absolute; a handful of hosts at
-# most). Names are never reused: a session may still hold a statement dropped from this cache.
+# The statement of each kind of object (its fields function) and site address (links are absolute;
+# a handful of hosts at most). Names are never reused: a session may still hold a statement dropped from this cache.
 _STATEMENTS: dict[tuple[str, str], Statement] = {}
 _numbers = itertools.count()
 # The statements prepared in each database session: a psycopg connection (a new one after a reconnect).
@@ -441,7 +471,7 @@ _PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def statement(request, model, fields) -> Statement:
-    key = (model._meta.label, request.build_absolute_uri("/"))
+    key = (f"{model._meta.label}.{fields.__name__}", request.build_absolute_uri("/"))
     if key not in _STATEMENTS:
         if len(_STATEMENTS) >= 16:
             _STATEMENTS.clear()
@@ -476,6 +506,11 @@ def json_rows(request, model, fields, ids: list[int]) -> RenderedRows:
 def deployment_summaries(request, ids: list[int]) -> RenderedRows:
     """The summaries of the deployments ``ids``, in that order."""
     return json_rows(request, Deployment, deployment_summary, ids)
+
+
+def deployment_details(request, ids: list[int]) -> RenderedRows:
+    """The details (summary and camera-count timeline) of the deployments ``ids``, in that order."""
+    return json_rows(request, Deployment, deployment_detail, ids)
 
 
 def camera_counts(request, ids: list[int]) -> RenderedRows:

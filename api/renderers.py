@@ -112,20 +112,35 @@ class RenderedRows(list):
     written again, which cost more than building them (≈ 8 ms of a page of 100 deployments)."""
 
 
+class RenderedObject(str):
+    """A detail already rendered as JSON text, as ``RenderedRows`` are: the response as it is."""
+
+
+def as_drf_escapes(text: str) -> bytes:
+    """JSON text from PostgreSQL with U+2028 and U+2029 escaped, as DRF escapes them after
+    ``json.dumps()`` so that its JSON is valid JavaScript too."""
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8")
+
+
 class JSONRenderer(renderers.JSONRenderer):
-    """DRF's JSON renderer, which also writes a page whose ``results`` are ``RenderedRows``."""
+    """DRF's JSON renderer, which also writes a ``RenderedObject`` and a page whose ``results`` are
+    ``RenderedRows``. An indented response (``Accept: application/json; indent=2``) parses them and
+    writes them again, with the indent."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        indented = self.get_indent(accepted_media_type, renderer_context or {}) is not None
+        if isinstance(data, RenderedObject):
+            if indented:
+                return super().render(json.loads(data), accepted_media_type, renderer_context)
+            return as_drf_escapes(data)
         rows = data.get("results") if isinstance(data, dict) else None
         if not isinstance(rows, RenderedRows):
             return super().render(data, accepted_media_type, renderer_context)
-        if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
-            rows = [json.loads(row) for row in rows]  # indented: written again, with the indent
+        if indented:
+            rows = [json.loads(row) for row in rows]
             return super().render({**data, "results": rows}, accepted_media_type, renderer_context)
         page = super().render({**data, "results": []}, accepted_media_type, renderer_context)
         # "results" is a page's last key (api/pagination.py), so the page ends with its empty list.
         if not page.endswith(b"[]}"):
             raise ValueError("A page of RenderedRows must end with its results.")
-        # Escaped as DRF escapes them after json.dumps(), so that the page is valid JavaScript too.
-        text = ",".join(rows).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-        return b"".join((page[:-3], b"[", text.encode("utf-8"), b"]}"))
+        return b"".join((page[:-3], b"[", as_drf_escapes(",".join(rows)), b"]}"))

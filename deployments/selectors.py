@@ -91,10 +91,10 @@ def public_deployments() -> QuerySet[Deployment]:
 
 
 def public_deployment_details() -> QuerySet[Deployment]:
-    """``public_deployments`` with their camera-count timelines."""
-    return public_deployments().prefetch_related(
-        Prefetch("camera_counts", queryset=published_camera_counts().select_related("place", "source"))
-    )
+    """``public_deployments`` with their camera-count timelines, by date and kind (ties, conflicting
+    counts of one date, by id: the SQL detail, api/json_rows.py, lists them in this same order)."""
+    timeline = published_camera_counts().select_related("place", "source").order_by("as_of", "kind", "pk")
+    return public_deployments().prefetch_related(Prefetch("camera_counts", queryset=timeline))
 
 
 def public_contracts() -> QuerySet[Contract]:

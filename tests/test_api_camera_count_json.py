@@ -1,6 +1,6 @@
 """The camera-count list's JSON built by PostgreSQL (api/json_rows.py) equals the serializers' JSON
-byte for byte, keeps non-public counts out, and pages by id; ?kind= is counted within the public
-index. Speed itself is measured by bench/."""
+byte for byte (details: tests/test_api_json_sql.py), keeps non-public counts out, and pages by id;
+?kind= is counted within the public index. Speed itself is measured by bench/."""
 
 import pytest
 from django.core.management import call_command
@@ -94,10 +94,11 @@ def test_sql_json_takes_four_queries_whatever_the_page(api, world, django_assert
             assert api.get(f"{BASE}/camera-counts/?{query}").status_code == 200
 
 
-def test_browsable_api_and_detail_keep_the_serializers(api, world):
+def test_browsable_api_keeps_the_serializers(api, world, django_assert_num_queries):
     html = api.get(f"{BASE}/camera-counts/?format=api")
     assert html.status_code == 200 and b"Safe Society" in html.content
-    detail = api.get(f"{BASE}/camera-counts/{world.count_2019.public_id}/").json()
+    with django_assert_num_queries(3):  # the id, the detail (the list's object), Last-Modified
+        detail = api.get(f"{BASE}/camera-counts/{world.count_2019.public_id}/").json()
     assert detail["place"]["slug"] == "belgrade"
 
 

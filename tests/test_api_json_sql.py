@@ -1,8 +1,9 @@
-"""The deployment list's JSON built by PostgreSQL (api/json_rows.py) equals the serializers' JSON
-byte for byte, on the seed, on synthetic data and on awkward values, with each list's items in the
-serializer's order, empty lists, hidden related records, deep and empty pages; the statement is
-prepared once per database session. Speed is measured by bench/."""
+"""The deployment list's and detail's JSON built by PostgreSQL (api/json_rows.py) equals the
+serializers' JSON byte for byte, on the seed, on synthetic data and on awkward values, with each
+list's items in the serializer's order, empty lists, hidden related records, deep and empty pages;
+the statement is prepared once per database session. Speed is measured by bench/."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
-from deployments.models import Contract, Deployment, DeploymentCitation
+from deployments.models import CameraCount, Contract, Deployment, DeploymentCitation
 from registry.choices import ReviewStatus
 from tests import factories
 from tests.api_support import api_fixture, generous_throttling_fixture, world_fixture  # noqa: F401
@@ -20,16 +21,18 @@ pytestmark = pytest.mark.django_db
 BASE = "/api/v1"
 
 
-def both_jsons(api, settings, url):
+def both_jsons(api, settings, url, status=200):
     """The JSON of ``url`` built by PostgreSQL and by the serializers."""
-    settings.API_LIST_SQL = True
+    settings.API_JSON_SQL = True
     reset_queries()  # each request empties the log: read the capture before the next one
     with CaptureQueriesContext(connection) as capture:
         fast = api.get(url)
     queries = capture.captured_queries
-    settings.API_LIST_SQL = False
+    settings.API_JSON_SQL = False
     slow = api.get(url)
-    assert fast.status_code == slow.status_code == 200, (fast.content[:300], slow.content[:300])
+    assert fast.status_code == slow.status_code == status, (fast.content[:300], slow.content[:300])
+    if status != 200:
+        return fast.content, slow.content
     # The page's statement is prepared once per session (api/json_rows.py), then executed by name.
     assert any("EXECUTE json_page_" in query["sql"] for query in queries), "the SQL path was not taken"
     return fast.content, slow.content
@@ -41,6 +44,12 @@ def assert_same_json(api, settings, url, min_rows=1):
     body = api.get(url).json()
     assert len(body["results"]) >= min_rows, url
     return body
+
+
+def assert_same_detail(api, settings, url) -> dict:
+    fast, slow = both_jsons(api, settings, url)
+    assert fast == slow, first_difference(fast, slow)
+    return json.loads(fast)
 
 
 def first_difference(fast: bytes, slow: bytes) -> str:
@@ -177,9 +186,9 @@ def test_sql_json_escapes_line_separators_as_drf(api, settings, world):
 def test_sql_json_indented_on_request(api, settings, world):
     """``Accept: application/json; indent=2`` gets the serializers' indented JSON from the SQL path."""
     url = f"{BASE}/deployments/?country=RS"
-    settings.API_LIST_SQL = True
+    settings.API_JSON_SQL = True
     fast = api.get(url, HTTP_ACCEPT="application/json; indent=2")
-    settings.API_LIST_SQL = False
+    settings.API_JSON_SQL = False
     slow = api.get(url, HTTP_ACCEPT="application/json; indent=2")
     assert fast.status_code == slow.status_code == 200
     assert fast.content == slow.content, first_difference(fast.content, slow.content)
@@ -205,10 +214,11 @@ def test_sql_json_takes_four_queries_whatever_the_page(api, world, django_assert
             assert api.get(f"{BASE}/deployments/?page_size={page_size}").status_code == 200
 
 
-def test_browsable_api_and_detail_keep_the_serializers(api, world):
+def test_browsable_api_keeps_the_serializers(api, world, django_assert_num_queries):
     html = api.get(f"{BASE}/deployments/?format=api")
     assert html.status_code == 200 and b"Safe Society" in html.content
-    detail = api.get(f"{BASE}/deployments/safe-society/").json()
+    with django_assert_num_queries(3):  # the id, the detail, Last-Modified
+        detail = api.get(f"{BASE}/deployments/safe-society/").json()
     assert "camera_counts" in detail and "camera_counts_url" in detail
     listed = api.get(f"{BASE}/deployments/?country=RS").json()["results"][0]
     assert "camera_counts" not in listed
@@ -380,3 +390,84 @@ def test_sql_json_pages_use_one_generic_plan(api, world):
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE starts_with(name, 'json_page_')"
         )
         assert cursor.fetchall() == [(6, 0)]
+
+
+# --- Details -----------------------------------------------------------------------------------
+
+
+def test_sql_detail_equals_serializer_detail_on_the_seed(api, settings, seed):
+    slugs = [row["slug"] for row in api.get(f"{BASE}/deployments/?page_size=100").json()["results"]]
+    assert len(slugs) >= 4
+    for slug in slugs:
+        detail = assert_same_detail(api, settings, f"{BASE}/deployments/{slug}/")
+        assert detail["slug"] == slug and "camera_counts" in detail
+        for count in detail["camera_counts"]:
+            assert_same_detail(api, settings, count["url"])
+
+
+def test_sql_detail_timeline_is_public_and_ordered(api, settings, world):
+    """Draft counts, counts from unpublished sources, in date and kind order, ties (conflicting
+    counts of one date) by id; a deployment without counts has []."""
+    tie_later = factories.camera_count(world.safe_society, "2019", 1200, world.src_es)
+    tie_earlier = factories.camera_count(world.safe_society, "2019", 900, world.src_es)
+    CameraCount.objects.filter(pk=tie_later.pk).update(id=tie_earlier.pk + 1000)
+    factories.camera_count(world.safe_society, "2019", 5, world.src_retracted)
+    detail = assert_same_detail(api, settings, f"{BASE}/deployments/safe-society/")
+    assert [(c["as_of"], c["kind"], c["cameras"]) for c in detail["camera_counts"]] == [
+        ("2019", "installed", 1000),
+        ("2019", "installed", 900),
+        ("2019", "installed", 1200),
+        ("2021-03", "planned", 8100),
+    ]
+    assert detail["camera_counts"][0]["place"]["slug"] == "belgrade"
+    bare = factories.deployment("no-counts", "No counts", world.rs)
+    assert assert_same_detail(api, settings, f"{BASE}/deployments/{bare.slug}/")["camera_counts"] == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "deployments/secret-pilot/",  # draft
+        "deployments/under-review/",
+        "deployments/retracted-system/",
+        "deployments/no-such-thing/",
+        "camera-counts/00000000-0000-4000-8000-000000000000/",
+        "camera-counts/not-a-uuid/",
+    ],
+)
+def test_sql_detail_of_a_hidden_or_unknown_record_is_the_same_404(api, settings, world, path):
+    fast, slow = both_jsons(api, settings, f"{BASE}/{path}", status=404)
+    assert fast == slow
+
+
+def test_sql_detail_of_hidden_camera_counts_is_a_404(api, settings, world):
+    for count in (world.count_draft, world.count_unsourced, world.count_of_draft, world.count_of_retracted):
+        fast, slow = both_jsons(api, settings, f"{BASE}/camera-counts/{count.public_id}/", status=404)
+        assert fast == slow
+
+
+def test_sql_detail_escapes_text_and_indents_as_the_serializer(api, settings, world):
+    awkward = 'quote " \\ new\nline 华为 \u2028 <b>=1+1</b>'
+    deployment = factories.deployment("awkward-detail", awkward, world.rs, summary=awkward)
+    factories.camera_count(deployment, "2020-02-29", 7, world.src, notes=awkward, phase=awkward)
+    url = f"{BASE}/deployments/awkward-detail/"
+    detail = assert_same_detail(api, settings, url)
+    assert detail["name"] == detail["camera_counts"][0]["notes"] == awkward
+    settings.API_JSON_SQL = True
+    fast = api.get(url, HTTP_ACCEPT="application/json; indent=2")
+    settings.API_JSON_SQL = False
+    slow = api.get(url, HTTP_ACCEPT="application/json; indent=2")
+    assert fast.content == slow.content, first_difference(fast.content, slow.content)
+    assert b'\n  "slug": "awkward-detail",\n' in fast.content
+
+
+def test_sql_detail_on_synthetic_data(api, settings):
+    call_command("generate_synthetic", deployments=120, camera_counts=900, seed=13, verbosity=0)
+    rows = api.get(f"{BASE}/deployments/?page_size=40&ordering=-updated_at").json()["results"]
+    timelines = 0
+    for row in rows:
+        detail = assert_same_detail(api, settings, row["url"])
+        timelines += len(detail["camera_counts"])
+    assert timelines > 40
+    for count in api.get(f"{BASE}/camera-counts/?page_size=20&page=2").json()["results"]:
+        assert_same_detail(api, settings, count["url"])

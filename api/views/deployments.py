@@ -1,7 +1,9 @@
 from django.conf import settings
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
 
-from api.json_rows import camera_counts, deployment_summaries
-from api.renderers import GeoJSONRenderer, JSONRenderer
+from api.json_rows import camera_counts, deployment_details, deployment_summaries
+from api.renderers import GeoJSONRenderer, JSONRenderer, RenderedObject
 from api.serializers.deployments import (
     CameraCountSerializer,
     ContractSerializer,
@@ -37,22 +39,35 @@ from deployments.selectors import (
 )
 
 
-class SQLJSONListMixin:
-    """JSON pages built by PostgreSQL (api/json_rows.py): the page's ids from the filtered, ordered
-    ``published()`` rows, then their objects; other formats, and ``API_LIST_SQL = False``, go
-    through the serializers."""
+class SQLJSONMixin:
+    """JSON built by PostgreSQL (api/json_rows.py): a list's page of ids from the filtered, ordered
+    ``published()`` rows, then their objects; a detail's id, then its object. Other formats, and
+    ``API_JSON_SQL = False``, go through the serializers."""
 
     published = None  # the published rows, without the joins and prefetches the serializers need
-    json_rows = None  # (request, ids) -> the objects of those rows, in that order
+    json_rows = None  # (request, ids) -> the list objects of those rows, in that order
+    json_details = None  # the same for details, when they are not the list's objects
+
+    def builds_json(self, request) -> bool:
+        return getattr(settings, "API_JSON_SQL", True) and type(request.accepted_renderer) is JSONRenderer
 
     def list(self, request, *args, **kwargs):
-        if not (getattr(settings, "API_LIST_SQL", True) and type(request.accepted_renderer) is JSONRenderer):
+        if not self.builds_json(request):
             return super().list(request, *args, **kwargs)
         ids = self.paginate_queryset(self.filter_queryset(self.published()).values_list("pk", flat=True))
         return self.get_paginated_response(self.json_rows(request, ids))
 
+    def retrieve(self, request, *args, **kwargs):
+        if not self.builds_json(request):
+            return super().retrieve(request, *args, **kwargs)
+        lookup = kwargs[self.lookup_url_kwarg or self.lookup_field]
+        # DRF's get_object_or_404: a malformed key (not a UUID) is a 404 too, as on the serializer path.
+        pk = get_object_or_404(self.published().values_list("pk", flat=True), **{self.lookup_field: lookup})
+        (detail,) = (self.json_details or self.json_rows)(request, [pk])
+        return Response(RenderedObject(detail))
 
-class DeploymentViewSet(SQLJSONListMixin, PublicReadOnlyViewSet):
+
+class DeploymentViewSet(SQLJSONMixin, PublicReadOnlyViewSet):
     """Published deployments, with their vendors, contracts, laws and sources, by slug; the detail
     adds the camera-count timeline (a list links to it: ``camera_counts_url``).
 
@@ -70,6 +85,7 @@ class DeploymentViewSet(SQLJSONListMixin, PublicReadOnlyViewSet):
 
     published = staticmethod(published_deployments)
     json_rows = staticmethod(deployment_summaries)
+    json_details = staticmethod(deployment_details)
 
     def get_queryset(self):
         return public_deployment_details() if self.action == "retrieve" else super().get_queryset()
@@ -90,7 +106,7 @@ class ContractViewSet(PublicReadOnlyViewSet):
     ordering_fields = ("name", "signed_on", "value_amount", "updated_at")
 
 
-class CameraCountViewSet(SQLJSONListMixin, PublicReadOnlyViewSet):
+class CameraCountViewSet(SQLJSONMixin, PublicReadOnlyViewSet):
     """Published camera-count observations (conflicting counts coexist), by public_id."""
 
     queryset = public_camera_counts()
