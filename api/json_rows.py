@@ -9,7 +9,7 @@ milliseconds, as compact text (``JSONObject``: keys in the serializer's order, v
 api/renderers.py): parsing it and writing it again cost more than building it. A page
 of 100 camera counts (each with its deployment, country, place and source) cost about 20 ms of
 Python, more than its queries. A deployment's detail (its summary and camera-count timeline: about
-25 related records) cost about 20 ms of Python, its eight prefetch queries included, for 4 ms of SQL.
+25 related records) cost about 28 ms in Python (its eight prefetch queries and DRF) for 4 ms of SQL.
 
 Each page (and each detail, a page of one) is one statement over the array of its ids (so the joins
 run for the page's rows only, not for the rows an OFFSET skips), in three parts, as the CSV export
@@ -25,17 +25,17 @@ aggregates its relations (api/copy_export.py):
 then one concatenation puts the fields in the serializer's order. A correlated subquery per
 list and row (700 a page) had cost a little more to run than these six aggregations.
 
-The statement is compiled once per process, kind of object and site address (compiling the expressions
-costs more than running them), and prepared (``PREPARE``) once per database session, so a page is
-``EXECUTE name(ids)``: PostgreSQL does not parse its 12 KB again (≈ 3 ms a page), and only the ids
-are bound. Nor does it plan it again: the session uses the generic plan from the first execution
-(``plan_cache_mode``). By default PostgreSQL plans each of a prepared statement's first five
-executions for their values before it settles on the generic plan, which it then keeps: those five
-took 16–23 ms against 11–12 ms, so every new connection of a worker had slowed its next five pages
-(the slow tail of a benchmark line). The ``PREPARE`` runs on the raw connection, like Django's own session setup, so
-it is not one of a request's logged queries. A session keeps its statements until it ends; one that
-lost them (``DISCARD ALL``, a transaction-mode pooler) would fail with "prepared statement does not
-exist".
+The statement is compiled once per process, kind of object and site address (compiling the
+expressions costs more than running them), and prepared (``PREPARE``) once per database session, so
+a page is ``EXECUTE name(ids)``: PostgreSQL does not parse its 12 KB again (≈ 3 ms a page), and only
+the ids are bound. Nor does it plan it again: the session uses the generic plan from the first
+execution (``plan_cache_mode``). By default PostgreSQL plans each of a prepared statement's first
+five executions for their values before it settles on the generic plan, which it then keeps: those
+five took 16–23 ms against 11–12 ms, so every new connection of a worker had slowed its next five
+pages (the slow tail of a benchmark line). The ``PREPARE`` runs on the raw connection, like Django's
+own session setup, so it is not one of a request's logged queries. A session keeps its statements
+until it ends; one that lost them (``DISCARD ALL``, a transaction-mode pooler) would fail with
+"prepared statement does not exist".
 
 ``DeploymentSummarySerializer``, ``DeploymentSerializer`` and ``CameraCountSerializer`` stay the
 definition of the representation (the OpenAPI schema, the browsable API and ``API_JSON_SQL = False``
@@ -463,7 +463,8 @@ class Statement:
 
 
 # The statement of each kind of object (its fields function) and site address (links are absolute;
-# a handful of hosts at most). Names are never reused: a session may still hold a statement dropped from this cache.
+# a handful of hosts at most). Names are never reused: a session may still hold a statement dropped
+# from this cache.
 _STATEMENTS: dict[tuple[str, str], Statement] = {}
 _numbers = itertools.count()
 # The statements prepared in each database session: a psycopg connection (a new one after a reconnect).
