@@ -69,21 +69,25 @@ from registry.selectors import published_citations
 _MONTHS = "ARRAY['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec']"
 
 
-class JSONText(Func):
+class JSONValue(Func):
+    """An expression whose text is JSON already: ``json_text()`` takes it as it is."""
+
+    output_field = TextField()
+
+
+class JSONText(JSONValue):
     """A value as JSON text, as DRF's renderer writes it (``to_json``: the same escapes as Python's
     ``json.dumps`` with ``ensure_ascii=False``, compact arrays); NULL as ``null``."""
 
-    output_field = TextField()
     template = "COALESCE(to_json(%(expressions)s)::text, 'null')"
 
 
-class PythonFloat(Func):
+class PythonFloat(JSONValue):
     """A decimal as DRF writes it when not coerced to a string: ``float(value)`` by Python's
     ``json``, i.e. ``repr()`` of the nearest double ("12.0", "1e-05", "1234567890123456.8").
     PostgreSQL prints the same shortest digits (``float8``), with ".0" left off whole numbers and in
     exponent form from 10^15 on, where Python waits until 10^16."""
 
-    output_field = TextField()
     template = (
         "(SELECT CASE WHEN f IS NULL THEN 'null' "
         # 1.2345678901234568e+15: the first 16 digits before the point, the rest (or 0) after it.
@@ -96,13 +100,11 @@ class PythonFloat(Func):
 
 
 def json_text(value):
-    """``value`` (a path, or an expression) as JSON text; JSON already (an object, an array, a
+    """``value`` (a path, or an expression) as JSON text; a ``JSONValue`` (an object, an array, a
     number written by ``PythonFloat``) as it is."""
-    if isinstance(value, str):
-        return JSONText(F(value))
-    if isinstance(value, JSONObject | NullOr | EmptyArrayIfNull | PythonFloat):
+    if isinstance(value, JSONValue):
         return value
-    return JSONText(value)
+    return JSONText(F(value) if isinstance(value, str) else value)
 
 
 def key_prefix(index: int, key: str) -> str:
@@ -110,11 +112,10 @@ def key_prefix(index: int, key: str) -> str:
     return ("{" if index == 0 else ",") + json.dumps(key) + ":"
 
 
-class JSONObject(Func):
+class JSONObject(JSONValue):
     """A JSON object as compact text, keys in the given order, as DRF renders a serializer's dict:
     ``{"key":value,...}`` (``json_build_object`` would put spaces around its colons and commas)."""
 
-    output_field = TextField()
     arg_joiner = " || "
     template = "(%(expressions)s)"
 
@@ -125,10 +126,9 @@ class JSONObject(Func):
         super().__init__(*arguments, Value("}"))
 
 
-class NullOr(Func):
+class NullOr(JSONValue):
     """``null`` when ``key`` (a nullable foreign key) is NULL, else ``value``: an optional nested object."""
 
-    output_field = TextField()
     template = "CASE WHEN %(expressions)s END"
     arg_joiner = " IS NULL THEN 'null' ELSE "
 
@@ -144,9 +144,8 @@ class JSONArrayAgg(OrderableAggMixin, Aggregate):
     output_field = TextField()
 
 
-class EmptyArrayIfNull(Func):
+class EmptyArrayIfNull(JSONValue):
     template = "COALESCE(%(expressions)s, '[]')"
-    output_field = TextField()
 
 
 def correlated_json_array(
