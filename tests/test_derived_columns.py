@@ -101,6 +101,23 @@ def test_a_written_vector_or_flag_is_replaced_by_the_derived_one(world):
     assert_derived_columns_fresh()
 
 
+def test_the_flag_is_computed_when_a_statement_leaves_it_empty(world):
+    """The flag's trigger skips only rows already FALSE and unpublished: a row whose statement leaves
+    the flag NULL (no value, or DEFAULT) is computed, published or not."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO deployments_cameracount (review_status, version, created_at, updated_at, public_id,"
+            " deployment_id, as_of, cameras, kind, phase, source_id, locator, confidence, notes)"
+            " VALUES ('draft', 1, now(), now(), gen_random_uuid(), %s, '2023', 5, 'installed', '', %s, '',"
+            " 'reported', 'no flag given')",
+            [world.safe_society.pk, world.src.pk],
+        )
+        cursor.execute("UPDATE deployments_cameracount SET is_public = DEFAULT")
+    assert CameraCount.objects.get(notes="no flag given").is_public is False
+    assert CameraCount.objects.filter(is_public=True).exists()
+    assert_derived_columns_fresh()
+
+
 def test_the_flag_follows_the_count_its_deployment_and_its_source(api, world):
     shown = {1000, 8100, 4300}
     assert public_counts(api) == shown
