@@ -12,6 +12,8 @@ RETURNING), and a saved state.
 
 ``copy_insert()`` writes and waits; an import hands ``prepare_copy()``'s statement and rows to
 ``registry.write_behind.WriteBehind`` instead, which streams them while the next batch is validated.
+The import draws its primary keys ahead of need (``DrawnKeys``): a query per batch would have waited
+for the batch being written.
 """
 
 import datetime
@@ -87,31 +89,57 @@ def copy_data(raw_connection, rows) -> bytes:
     return b"".join(kept.chunks)
 
 
-def prepare_copy(instances: list[models.Model], using: str = "default") -> PreparedCopy:
-    """Give ``instances`` (new records of one model) primary keys; return the COPY that stores them.
-    Nothing is written until it is streamed."""
+class DrawnKeys:
+    """Primary keys of ``model``'s new records, drawn from its table's sequence ahead of need: at most
+    ``expected`` in all (the rows of an import's file), at most ``block`` at a time. Keys drawn and
+    not used (rows that turned out to be updates) are gaps in the sequence, as a rolled-back insert's
+    are."""
+
+    def __init__(self, model, expected: int, using: str = "default", block: int = 10_000):
+        self.model, self.using, self.block = model, using, block
+        self.undrawn = expected
+        self.keys: list[int] = []
+        self.taken = 0
+
+    def take(self, count: int) -> list[int]:
+        while len(self.keys) - self.taken < count:
+            self.draw(max(count - (len(self.keys) - self.taken), min(self.block, self.undrawn)))
+        taken = self.keys[self.taken : self.taken + count]
+        self.taken += count
+        return taken
+
+    def draw(self, count: int) -> None:
+        meta = self.model._meta
+        # Through Django's cursor, so that pghistory sets its context (the importing user and reason)
+        # for the transaction before the COPY, which bypasses Django's execute(): it skips statements
+        # that start with SELECT, hence the WITH. (tests/test_copy_insert.py checks the events.)
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(
+                "WITH drawn AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id "
+                "FROM generate_series(1, %s)) SELECT id FROM drawn",
+                [meta.db_table, meta.pk.column, count],
+            )
+            self.keys = self.keys[self.taken :] + [pk for (pk,) in cursor.fetchall()]
+        self.taken = 0
+        self.undrawn = max(self.undrawn - count, 0)
+
+
+def prepare_copy(instances: list[models.Model], keys: DrawnKeys) -> PreparedCopy:
+    """Give ``instances`` (new records of one model) primary keys from ``keys``; return the COPY that
+    stores them. Nothing is written until it is streamed."""
     model = type(instances[0])
     meta = model._meta
-    connection = connections[using]
+    connection = connections[keys.using]
     fields = [field for field in meta.concrete_fields if not field.generated]
     for instance in instances:
         instance._prepare_related_fields_for_save(operation_name="copy_insert")
-    # Through Django's cursor, so that pghistory sets its context (the importing user and reason)
-    # for the transaction before the COPY, which bypasses Django's execute(): it skips statements
-    # that start with SELECT, hence the WITH. (tests/test_copy_insert.py checks the events.)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "WITH drawn AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id "
-            "FROM generate_series(1, %s)) SELECT id FROM drawn",
-            [meta.db_table, meta.pk.column, len(instances)],
-        )
-        for instance, (pk,) in zip(instances, cursor.fetchall(), strict=True):
-            instance.pk = pk
+    for instance, pk in zip(instances, keys.take(len(instances)), strict=True):
+        instance.pk = pk
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     statement = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
     clean_types = [clean_type(field) for field in fields]
     rows = (copy_row(instance, fields, clean_types, connection) for instance in instances)
-    return PreparedCopy(instances, using, statement, copy_data(connection.connection, rows))
+    return PreparedCopy(instances, keys.using, statement, copy_data(connection.connection, rows))
 
 
 def copy_row(instance: models.Model, fields: list, clean_types: list, connection) -> list:
@@ -142,7 +170,7 @@ def copy_insert(instances: list[models.Model], using: str = "default") -> None:
     """Insert ``instances`` (new records of one model) with one COPY; sets their primary keys."""
     if not instances:
         return
-    prepared = prepare_copy(instances, using)
+    prepared = prepare_copy(instances, DrawnKeys(type(instances[0]), len(instances), using))
     connection = connections[using]
     # psycopg's own connection (Django's cursor has no copy()), its errors raised as Django's.
     with connection.wrap_database_errors:

@@ -16,14 +16,17 @@ fields they skip and the messages are Django's:
   again once its row is accepted;
 - the check constraints (and the conditions of unique constraints) are evaluated by PostgreSQL on
   the batch's values (one array per column, unnested), all in one query, with the SQL of each
-  constraint itself, NULL counting as satisfied as ``Q.check()`` does.
+  constraint itself, NULL counting as satisfied as ``Q.check()`` does. The query reads no table, so
+  it runs on a connection of its own (``separate_connection()``), in autocommit: on the import's
+  connection it had to wait for the batch being written (registry/write_behind.py).
 """
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
 from django.db.models import Q
 from django.db.models.expressions import DatabaseDefault
 from django.db.models.sql import Query
@@ -211,15 +214,28 @@ def constraint_checks(model) -> list:
 # --- Conditions evaluated on the batch's values ------------------------------------------------------
 
 
-def _cast_type(model_field) -> str:
+@contextlib.contextmanager
+def separate_connection(using: str = DEFAULT_DB_ALIAS):
+    """A second connection to the database of ``using`` (Django's, with its settings), opened on
+    first use and closed on leaving; in autocommit, so a query that fails there changes nothing."""
+    wrapper = connections[using]
+    separate = type(wrapper)(wrapper.settings_dict, using)
+    try:
+        yield separate
+    finally:
+        separate.close()
+
+
+def _cast_type(model_field, evaluating) -> str:
     # varchar(n) would silently cut a longer value; the length is clean_fields()' business.
-    return re.sub(r"^varchar\(\d+\)$", "varchar", model_field.cast_db_type(connection))
+    return re.sub(r"^varchar\(\d+\)$", "varchar", model_field.cast_db_type(evaluating))
 
 
-def failing_rows(model, conditions: list, rows: list[PendingRow]) -> list[set[int]]:
+def failing_rows(model, conditions: list, rows: list[PendingRow], evaluating) -> list[set[int]]:
     """For each of ``conditions``, the numbers of ``rows`` for which it is false (not NULL): one
-    query for all of them. A value of a field the row already has an error for is sent as NULL
-    (whatever it is, it might not even cast): the checks of that field are skipped for that row.
+    query for all of them, on ``evaluating`` (``separate_connection()``). A value of a field the row
+    already has an error for is sent as NULL (whatever it is, it might not even cast): the checks of
+    that field are skipped for that row.
 
     The values go as one array per column, unnested into rows: a query of a few parameters, where a
     VALUES list of 1,000 rows made psycopg parse and quote thousands (a third of the import's
@@ -229,14 +245,14 @@ def failing_rows(model, conditions: list, rows: list[PendingRow]) -> list[set[in
         return [set() for _condition in conditions]
     names = sorted(set().union(*(_references(model, condition) for condition in conditions)))
     model_fields = [model._meta.pk if name == "pk" else model._meta.get_field(name) for name in names]
-    cast_types = [_cast_type(f) for f in model_fields]
+    cast_types = [_cast_type(f, evaluating) for f in model_fields]
     if any(cast_type.endswith("]") for cast_type in cast_types):
         return _failing_one_by_one(model, conditions, rows)
     query = Query(model=model, alias_cols=False)
-    compiler = query.get_compiler(connection=connection)
+    compiler = query.get_compiler(connection=evaluating)
     tests, params = [], []
     for condition in conditions:
-        condition_sql, condition_params = query.build_where(condition).as_sql(compiler, connection)
+        condition_sql, condition_params = query.build_where(condition).as_sql(compiler, evaluating)
         tests.append(f"NOT COALESCE(({condition_sql}), true)")
         params += condition_params
     params.append([row.number for row in rows])
@@ -245,12 +261,12 @@ def failing_rows(model, conditions: list, rows: list[PendingRow]) -> list[set[in
             [
                 None
                 if name in row.errors
-                else model_field.get_db_prep_value(getattr(row.instance, model_field.attname), connection)
+                else model_field.get_db_prep_value(getattr(row.instance, model_field.attname), evaluating)
                 for row in rows
             ]
         )
     arrays = ", ".join(["%s::integer[]", *(f"%s::{cast_type}[]" for cast_type in cast_types)])
-    columns = ", ".join(["n", *(connection.ops.quote_name(f.column) for f in model_fields)])
+    columns = ", ".join(["n", *(evaluating.ops.quote_name(f.column) for f in model_fields)])
     fails = [f"fails_{index}" for index in range(len(conditions))]
     sql = (
         "SELECT * FROM (SELECT v.n, "  # noqa: S608 (columns from the model)
@@ -259,7 +275,7 @@ def failing_rows(model, conditions: list, rows: list[PendingRow]) -> list[set[in
     )
     failing = [set() for _condition in conditions]
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with evaluating.cursor() as cursor:
             cursor.execute(sql, params)
             for number, *fails in cursor.fetchall():
                 for numbers, fail in zip(failing, fails, strict=True):
@@ -309,10 +325,11 @@ class UniqueLedger:
 
 
 def check_rows(
-    model, rows: list[PendingRow], ledger: UniqueLedger, checks, stored_holders=None
+    model, rows: list[PendingRow], ledger: UniqueLedger, checks, evaluating, stored_holders=None
 ) -> dict[int, dict]:
     """{row number: {field: [ValidationError]}} of the unique and constraint errors of ``rows``
-    (in row order), merged after each row's own errors as ``full_clean()`` would.
+    (in row order), merged after each row's own errors as ``full_clean()`` would; the conditions
+    evaluated on ``evaluating`` (``failing_rows()``).
 
     ``stored_holders(check)``, when given, answers for the stored records a check would otherwise
     query ({values: pk}, or None to query): an import's loader has already looked up every natural
@@ -331,7 +348,7 @@ def check_rows(
     failing = dict(
         zip(
             map(id, conditioned),
-            failing_rows(model, [check.condition for check in conditioned], rows),
+            failing_rows(model, [check.condition for check in conditioned], rows, evaluating),
             strict=True,
         )
     )

@@ -51,7 +51,7 @@ from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import Result, RowResult
 
 from registry.choices import ReviewStatus
-from registry.copy_insert import copy_insert, prepare_copy
+from registry.copy_insert import DrawnKeys, copy_insert, prepare_copy
 from registry.csv_safety import FORMULA_TRIGGERS, escape_formula
 from registry.fields import FuzzyDateField
 from registry.import_checks import (
@@ -61,6 +61,7 @@ from registry.import_checks import (
     UniqueLedger,
     check_rows,
     constraint_checks,
+    separate_connection,
     unique_checks,
 )
 from registry.import_files import IMPORT_FORMATS
@@ -578,6 +579,7 @@ class RegistryResource(resources.ModelResource):
         # pghistory looks at the transaction's state to set its context.
         with (
             WriteBehind(connection).active() as self._write_behind,
+            separate_connection(connection.alias) as self._evaluating,  # for check_rows()
             pghistory.context(**metadata),
             cyclic_gc_paused(),
         ):
@@ -669,6 +671,7 @@ class RegistryResource(resources.ModelResource):
             isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in dataset.headers
             for field in self.get_import_fields()
         )
+        self._keys = DrawnKeys(self._meta.model, expected=len(dataset))
 
     def prefetch_natural_keys(self, dataset) -> None:
         """Look up every related record the file names at once: one query per column, not per row."""
@@ -847,7 +850,14 @@ class RegistryResource(resources.ModelResource):
         pending, self._pending = self._pending, []
         if not pending:
             return
-        found = check_rows(self._meta.model, pending, self._ledger, self._checks, self._loader.stored_holders)
+        found = check_rows(
+            self._meta.model,
+            pending,
+            self._ledger,
+            self._checks,
+            self._evaluating,
+            self._loader.stored_holders,
+        )
         for row in pending:
             errors = found.get(row.number)
             if errors is None or sum(map(len, errors.values())) == sum(map(len, row.errors.values())):
@@ -885,7 +895,7 @@ class RegistryResource(resources.ModelResource):
             return
         report = functools.partial(self.handle_import_error, result, raise_errors=raise_errors)
         try:
-            self._write_behind.start(prepare_copy(batch), on_error=report)
+            self._write_behind.start(prepare_copy(batch, self._keys), on_error=report)
         except Exception as error:  # as write_batch(): reported, the import rolled back
             report(error)
 

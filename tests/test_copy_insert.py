@@ -10,10 +10,11 @@ import pghistory
 import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from deployments.models import CameraCount, Deployment
 from registry.choices import ReviewStatus
-from registry.copy_insert import clean_type, copy_data, copy_insert, copy_row
+from registry.copy_insert import DrawnKeys, clean_type, copy_data, copy_insert, copy_row
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,21 @@ def test_the_sequence_is_drawn_from_so_later_inserts_get_new_keys():
     copy_insert(copied)
     later = builders.camera_count(deployment=deployment, source=source)
     assert later.pk > max(record.pk for record in copied)
+
+
+def test_keys_are_drawn_a_block_at_a_time_and_never_beyond_the_expected_count():
+    keys = DrawnKeys(CameraCount, expected=25, block=10)
+    with CaptureQueriesContext(connection) as queries:
+        taken = [keys.take(4), keys.take(8), keys.take(9), keys.take(4)]
+    drawn = [key for batch in taken for key in batch]
+    assert [len(batch) for batch in taken] == [4, 8, 9, 4]
+    assert len(set(drawn)) == 25 and drawn == sorted(drawn)
+    assert len(queries) == 3  # 10, 10 and the last 5 of the 25
+    # Nothing was drawn beyond the 25: the next key of the sequence follows them.
+    later = builders.camera_count(deployment=builders.deployment(), source=builders.source())
+    assert later.pk == max(drawn) + 1
+    # Asked for more than expected, it draws what is asked.
+    assert len(keys.take(3)) == 3
 
 
 def test_copied_records_have_history_events_with_the_context():

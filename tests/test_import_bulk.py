@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from deployments.models import CameraCount, Contract, Deployment
 from deployments.resources import CameraCountResource, ContractResource
-from registry.import_checks import FieldCleaner, PendingRow, failing_rows
+from registry.import_checks import FieldCleaner, PendingRow, failing_rows, separate_connection
 from registry.models import Source
 from registry.resources import SourceResource, export_bytes
 from tests.test_import_export import camera_count_rows, csv_bytes, csv_rows, curator, roles, snapshot  # noqa: F401
@@ -202,8 +202,9 @@ def test_a_batchs_conditions_are_evaluated_for_each_row(db):
     named_a = Q(name__startswith="A")
     for_traffic = Q(purposes__contains=["traffic"])
 
-    assert failing_rows(Deployment, [named_a], rows) == [{2, 5}]
-    assert failing_rows(Deployment, [named_a, for_traffic], rows) == [{2, 5}, {2, 4}]
+    with separate_connection() as evaluating:
+        assert failing_rows(Deployment, [named_a], rows, evaluating) == [{2, 5}]
+        assert failing_rows(Deployment, [named_a, for_traffic], rows, evaluating) == [{2, 5}, {2, 4}]
 
 
 def test_the_field_cleaner_cleans_row_after_row_as_django_does(db):

@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 
 from deployments.models import CameraCount
 from deployments.resources import CameraCountResource
-from registry.copy_insert import prepare_copy
+from registry.copy_insert import DrawnKeys, prepare_copy
 from registry.resources import pooled_uuid4, read_dataset
 from registry.write_behind import WriteBehind
 from tests import builders
@@ -33,7 +33,7 @@ def new_counts(n: int, **fields) -> list[CameraCount]:
 def test_a_query_made_while_a_write_is_in_flight_sees_the_written_records():
     records = new_counts(50)
     with transaction.atomic(), WriteBehind(connection).active() as behind:
-        behind.start(prepare_copy(records), on_error=pytest.fail)
+        behind.start(prepare_copy(records, DrawnKeys(CameraCount, len(records))), on_error=pytest.fail)
         # No wait in between: the query itself waits for the COPY.
         stored = CameraCount._base_manager.filter(pk__in=[r.pk for r in records]).count()
     assert stored == 50
@@ -49,7 +49,7 @@ def test_a_failed_write_is_rolled_back_and_reported_before_the_next_query_runs()
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as an import does
         with WriteBehind(connection).active() as behind:
-            behind.start(prepare_copy(records), on_error=errors.append)
+            behind.start(prepare_copy(records, DrawnKeys(CameraCount, len(records))), on_error=errors.append)
             # This query runs after the failed batch's savepoint is rolled back, not in an aborted
             # transaction; the error is reported by then.
             assert CameraCount._base_manager.count() == before
