@@ -12,7 +12,7 @@ RETURNING), and a saved state.
 
 ``copy_insert()`` writes and waits; an import hands ``prepare_copy()``'s statement and rows to
 ``registry.write_behind.WriteBehind`` instead, which streams them while the next batch is validated.
-The import draws its primary keys ahead of need (``DrawnKeys``): a query per batch would have waited
+The import draws its primary keys ahead of need (``DrawnKeys``, 100,000 at a time): a query per batch would have waited
 for the batch being written.
 """
 
@@ -95,7 +95,7 @@ class DrawnKeys:
     not used (rows that turned out to be updates) are gaps in the sequence, as a rolled-back insert's
     are."""
 
-    def __init__(self, model, expected: int, using: str = "default", block: int = 10_000):
+    def __init__(self, model, expected: int, using: str = "default", block: int = 100_000):
         self.model, self.using, self.block = model, using, block
         self.undrawn = expected
         self.keys: list[int] = []

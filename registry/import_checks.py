@@ -61,11 +61,12 @@ class FieldCleaner:
     ``save()`` fill in (non-editable: a search vector, a timestamp) are not cleaned at all."""
 
     def __init__(self, model, imported: set[str]):
-        self.computed = {
-            model_field.name
-            for model_field in model._meta.concrete_fields
-            if not model_field.editable and model_field.name not in imported
-        }
+        # The fields cleaned, in clean_fields()' order: not those computed, nor generated ones.
+        self.cleaned = [
+            model_field
+            for model_field in model._meta.fields
+            if (model_field.editable or model_field.name in imported) and not model_field.generated
+        ]
         self.valid = {
             model_field.name: set()
             for model_field in model._meta.concrete_fields
@@ -75,8 +76,8 @@ class FieldCleaner:
     def clean_fields(self, instance, exclude: set) -> None:
         """``instance.clean_fields(exclude)``: the same values set, the same errors raised."""
         errors = {}
-        for model_field in instance._meta.fields:
-            if model_field.name in exclude or model_field.name in self.computed or model_field.generated:
+        for model_field in self.cleaned:
+            if model_field.name in exclude:
                 continue
             raw_value = getattr(instance, model_field.attname)
             valid = self.valid.get(model_field.name)
@@ -366,7 +367,7 @@ def check_rows(
         for check in constraints:
             if isinstance(check, UniqueCheck):
                 _unique(check, row, exclude, holder, ledger, stored, failing, step)
-            elif not _excluded(check, model, exclude) and row.number in failing[id(check)]:
+            elif row.number in failing[id(check)] and not _excluded(check, model, exclude):
                 _merge(
                     step,
                     {

@@ -665,6 +665,13 @@ class RegistryResource(resources.ModelResource):
         self._cleaner = FieldCleaner(
             self._meta.model, {field.attribute for field in self.get_import_fields()}
         )
+        # For import_instance(): the fields that take a cell of this file, and whether they are
+        # many-to-many (saved after the record).
+        self._cells = [
+            (field, isinstance(field.widget, widgets.ManyToManyWidget))
+            for field in self.get_import_fields()
+            if not field.readonly and field.attribute and field.column_name in (dataset.headers or ())
+        ]
         # New records are written behind the validation of the next batch (registry/write_behind.py),
         # unless their many-to-many cells have to be saved after them, in the same savepoint.
         self._new_written_behind = not any(
@@ -783,18 +790,14 @@ class RegistryResource(resources.ModelResource):
         # at 100,000 rows of 14 cells that was a fifth of an import. Each cell is cleaned by its
         # field (widget, default) here, an error reported against its attribute as the library does.
         errors: dict[str, list] = {}
-        for field in self.get_import_fields():
-            if field.readonly or not field.attribute or field.column_name not in row:
-                continue
+        for field, many_to_many in self._cells:
             try:
                 value = field.clean(row)
             except ValueError as error:
                 errors.setdefault(field.attribute, []).append(ValidationError(str(error), code="invalid"))
                 continue
             # Many-to-many cells are saved after the record: only checked now, so they are row errors.
-            if not isinstance(field.widget, widgets.ManyToManyWidget) and (
-                value is not None or field.saves_null_values
-            ):
+            if not many_to_many and (value is not None or field.saves_null_values):
                 setattr(instance, field.attribute, value)
         for column, message in self.duplicate_key(row, kwargs.get("row_number")).items():
             errors.setdefault(self.fields[column].attribute, []).append(
