@@ -1,6 +1,7 @@
 """Imports in bulk (registry/resources.py, registry/import_checks.py): a bounded number of queries per
 file, and the same refusals, messages, versions and history as row-by-row saves."""
 
+import gc
 import uuid
 
 import pytest
@@ -15,7 +16,7 @@ from deployments.models import CameraCount, Contract, Deployment
 from deployments.resources import CameraCountResource, ContractResource
 from registry.import_checks import FieldCleaner, PendingRow, failing_rows, separate_connection
 from registry.models import Source
-from registry.resources import SourceResource, export_bytes
+from registry.resources import SourceResource, cyclic_gc_paused, export_bytes
 from tests.test_import_export import camera_count_rows, csv_bytes, csv_rows, curator, roles, snapshot  # noqa: F401
 
 
@@ -239,3 +240,25 @@ def test_the_field_cleaner_cleans_row_after_row_as_django_does(db):
     assert cleaner.valid["kind"] == {(str, "installed")}
     assert cleaner.valid["cameras"] == {(int, 5), (int, 7)}
     assert "public_id" not in cleaner.valid and "deployment" not in cleaner.valid  # unique; a relation
+
+
+def test_what_an_import_allocated_is_not_left_to_the_next_young_collection():
+    """The collector is off during an import; after it, the import's objects are with the long-lived
+    ones, not in the youngest generation that the next collection would walk whole."""
+    with cyclic_gc_paused():
+        assert not gc.isenabled()
+        allocated = [[number] for number in range(50_000)]
+    assert gc.isenabled()
+    oldest = {id(tracked) for tracked in gc.get_objects(generation=2)}
+    assert all(id(item) in oldest for item in allocated[::1000])
+
+
+def test_objects_frozen_by_someone_else_stay_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with cyclic_gc_paused():
+            pass
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
