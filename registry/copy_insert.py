@@ -12,8 +12,8 @@ RETURNING), and a saved state.
 
 ``copy_insert()`` writes and waits; an import hands ``prepare_copy()``'s statement and rows to
 ``registry.write_behind.WriteBehind`` instead, which streams them while the next batch is validated.
-The import draws its primary keys ahead of need (``DrawnKeys``, 100,000 at a time): a query per batch would have waited
-for the batch being written.
+The import draws its primary keys ahead of need (``DrawnKeys``, 100,000 at a time): a query per
+batch would have waited for the batch being written.
 """
 
 import datetime
