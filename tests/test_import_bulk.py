@@ -1,7 +1,10 @@
 """Imports in bulk (registry/resources.py, registry/import_checks.py): a bounded number of queries per
 file, and the same refusals, messages, versions and history as row-by-row saves."""
 
-import gc
+import os
+import subprocess
+import sys
+import textwrap
 import uuid
 
 import pytest
@@ -16,7 +19,7 @@ from deployments.models import CameraCount, Contract, Deployment
 from deployments.resources import CameraCountResource, ContractResource
 from registry.import_checks import FieldCleaner, PendingRow, failing_rows, separate_connection
 from registry.models import Source
-from registry.resources import SourceResource, cyclic_gc_paused, export_bytes
+from registry.resources import SourceResource, export_bytes
 from tests.test_import_export import camera_count_rows, csv_bytes, csv_rows, curator, roles, snapshot  # noqa: F401
 
 
@@ -242,23 +245,44 @@ def test_the_field_cleaner_cleans_row_after_row_as_django_does(db):
     assert "public_id" not in cleaner.valid and "deployment" not in cleaner.valid  # unique; a relation
 
 
+def in_a_fresh_interpreter(script: str) -> str:
+    """What ``script`` prints, run by a new Python with the registry set up: the collector's state is
+    the process's, and this one's may hold objects frozen by registry/wsgi.py."""
+    setup = "import django, gc\ndjango.setup()\nfrom registry.resources import cyclic_gc_paused\n"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "registry.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", setup + textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
 def test_what_an_import_allocated_is_not_left_to_the_next_young_collection():
     """The collector is off during an import; after it, the import's objects are with the long-lived
     ones, not in the youngest generation that the next collection would walk whole."""
-    with cyclic_gc_paused():
-        assert not gc.isenabled()
-        allocated = [[number] for number in range(50_000)]
-    assert gc.isenabled()
-    oldest = {id(tracked) for tracked in gc.get_objects(generation=2)}
-    assert all(id(item) in oldest for item in allocated[::1000])
+    printed = in_a_fresh_interpreter(
+        """
+        with cyclic_gc_paused():
+            print(gc.isenabled())
+            allocated = [[number] for number in range(50_000)]
+        oldest = {id(tracked) for tracked in gc.get_objects(generation=2)}
+        print(gc.isenabled(), all(id(item) in oldest for item in allocated[::1000]))
+        """
+    )
+    assert printed.split() == ["False", "True", "True"]
 
 
 def test_objects_frozen_by_someone_else_stay_frozen():
-    gc.freeze()
-    try:
+    printed = in_a_fresh_interpreter(
+        """
+        gc.freeze()
         frozen = gc.get_freeze_count()
         with cyclic_gc_paused():
-            pass
-        assert gc.isenabled() and gc.get_freeze_count() == frozen
-    finally:
-        gc.unfreeze()
+            allocated = [[number] for number in range(1_000)]
+        print(gc.isenabled(), gc.get_freeze_count() == frozen)
+        """
+    )
+    assert printed.split() == ["True", "True"]
