@@ -681,10 +681,7 @@ class RegistryResource(resources.ModelResource):
         ]
         # New records are written behind the validation of the next batch (registry/write_behind.py),
         # unless their many-to-many cells have to be saved after them, in the same savepoint.
-        self._new_written_behind = not any(
-            isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in dataset.headers
-            for field in self.get_import_fields()
-        )
+        self._new_written_behind = not any(many_to_many for _field, many_to_many in self._cells)
         self._keys = DrawnKeys(self._meta.model, expected=len(dataset))
 
     def prefetch_natural_keys(self, dataset) -> None:
