@@ -1,16 +1,7 @@
 #!/usr/bin/env python
-"""Django's command-line utility for the registry."""
+"""Django's command-line utility for the registry (the same as ``python -m registry``)."""
 
-import os
-import sys
-
-
-def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
-
+from registry.__main__ import main
 
 if __name__ == "__main__":
     main()

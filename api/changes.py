@@ -3,8 +3,9 @@
 What is public, precisely:
 
 - Only records that are published *now*, as the published-only selectors define it (a camera count
-  also needs its deployment and source published). A draft, an in-review or a retracted record has
-  no entry, not even its identifier.
+  also needs its deployment and source published). A draft or an in-review record has no entry, not
+  even its identifier. A record retracted since it was published has one entry, its retraction
+  (``kind="retracted"``): its name, when, and the public reason; none of its earlier content.
 - Only snapshots taken while the record was published (``review_status`` = published in the event):
   its first publication, every edit made while it stayed published, and each re-publication. What a
   record looked like as a draft, in review or retracted never appears, not even as a "before" value:
@@ -15,7 +16,8 @@ What is public, precisely:
 - Never who made the change or why: the curator's user name and the reasons they give are internal
   working notes (they can name confidential sources). The entry says what changed and when.
 - Inline rows (citations, vendor roles, links to places and technologies) are not in the feed; a
-  camera count is an entry of its own (``model=camera-count``) once it is published.
+  camera count (``model=camera-count``), an event, a measurement and each reference record (place,
+  public body, organisation, technology) are entries of their own once they are public.
 """
 
 from __future__ import annotations
@@ -29,13 +31,27 @@ from django.db.models import CharField, F, JSONField, OuterRef, QuerySet, Subque
 from django.db.models.functions import Cast, JSONObject
 from django.urls import reverse
 
-from deployments.models import CameraCount, Contract, Deployment, Place, PublicBody
+from deployments.models import (
+    CameraCount,
+    Contract,
+    Deployment,
+    Event,
+    Measurement,
+    Organisation,
+    Place,
+    PublicBody,
+    Technology,
+)
 from deployments.selectors import (
+    organisations,
     places,
     public_bodies,
     published_camera_counts,
     published_contracts,
     published_deployments,
+    published_events,
+    published_measurements,
+    technologies,
 )
 from registry.choices import ReviewStatus
 from registry.models import Country, LegalFramework, Source
@@ -44,6 +60,7 @@ from vendors.models import Vendor
 from vendors.selectors import published_vendors
 
 PUBLISHED = ReviewStatus.PUBLISHED
+RETRACTED = ReviewStatus.RETRACTED
 
 
 @dataclass(frozen=True)
@@ -138,8 +155,11 @@ FEED_MODELS = {
                 "kind",
                 "legal_status",
                 "reference",
+                "proposed_on",
                 "adopted_on",
+                "published_on",
                 "in_force_on",
+                "applies_from",
                 "ended_on",
                 "oversight_authority",
                 "covers_biometric_surveillance",
@@ -179,6 +199,7 @@ FEED_MODELS = {
                 "deployment",
                 "place",
                 "as_of",
+                "qualifier",
                 "cameras",
                 "locations",
                 "kind",
@@ -189,6 +210,80 @@ FEED_MODELS = {
                 "notes",
             ),
         ),
+        FeedModel(
+            "event",
+            Event,
+            published_events,
+            "api:event-detail",
+            "public_id",
+            label="",
+            fields=(
+                "deployment",
+                "kind",
+                "occurred_on",
+                "description",
+                "contract",
+                "legal_framework",
+                "source",
+                "locator",
+                "quote",
+                "confidence",
+                "notes",
+            ),
+        ),
+        FeedModel(
+            "measurement",
+            Measurement,
+            published_measurements,
+            "api:measurement-detail",
+            "public_id",
+            label="",
+            fields=(
+                "deployment",
+                "place",
+                "what",
+                "as_of",
+                "qualifier",
+                "quantity",
+                "source",
+                "locator",
+                "confidence",
+                "notes",
+            ),
+        ),
+        # Reference records: reviewed like the others since they became curated, so followed too.
+        FeedModel(
+            "place",
+            Place,
+            places,
+            "api:place-detail",
+            "slug",
+            ("slug", "name", "kind", "country", "parent", "latitude", "longitude"),
+        ),
+        FeedModel(
+            "public-body",
+            PublicBody,
+            public_bodies,
+            "api:public-body-detail",
+            "slug",
+            ("slug", "name", "kind", "country", "place", "parent", "website"),
+        ),
+        FeedModel(
+            "organisation",
+            Organisation,
+            organisations,
+            "api:organisation-detail",
+            "slug",
+            ("slug", "name", "kind", "country", "website", "notes"),
+        ),
+        FeedModel(
+            "technology",
+            Technology,
+            technologies,
+            "api:technology-detail",
+            "slug",
+            ("slug", "name", "description", "biometric"),
+        ),
     )
 }
 
@@ -196,6 +291,7 @@ FEED_MODELS = {
 LINKED = {
     Country: (countries, "code"),
     Deployment: (published_deployments, "slug"),
+    Contract: (published_contracts, "slug"),
     Vendor: (published_vendors, "slug"),
     Source: (published_sources, "slug"),
     LegalFramework: (published_legal_frameworks, "slug"),
@@ -205,31 +301,57 @@ LINKED = {
 
 
 def public_change_events(
-    *, model: str | None = None, record: str | None = None, since: datetime | None = None
+    *,
+    model: str | None = None,
+    record: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    scope: dict[str, QuerySet] | None = None,
 ) -> QuerySet:
     """Phase 1, one query: the public events as rows ``{pgh_id, pgh_created_at, feed_model}``,
-    newest first, across the feed models. Page it, then ``resolve_changes`` the page."""
+    newest first, across the feed models. Page it, then ``resolve_changes`` the page.
+
+    ``since`` is exclusive, ``until`` inclusive. ``scope`` ({feed model: the primary keys of its
+    records}) keeps only the changes to those records, and only of those feed models."""
     parts = []
     for feed in FEED_MODELS.values():
-        if model is not None and feed.name != model:
+        if (model is not None and feed.name != model) or (scope is not None and feed.name not in scope):
             continue
-        events = feed.event_model.objects.filter(
+        published = feed.event_model.objects.filter(
             review_status=PUBLISHED,
             pgh_label__in=("insert", "update"),
             pgh_obj_id__in=feed.published().values("pk"),
         )
-        if record is not None:
-            events = events.filter(pgh_obj_id__in=_records_by_identifier(feed, record))
-        if since is not None:
-            events = events.filter(pgh_created_at__gt=since)
-        parts.append(
-            events.order_by().values("pgh_id", "pgh_created_at").annotate(feed_model=Value(feed.name))
-        )
+        for events in (published, _retractions(feed)):
+            if record is not None:
+                events = events.filter(pgh_obj_id__in=_records_by_identifier(feed, record))
+            if since is not None:
+                events = events.filter(pgh_created_at__gt=since)
+            if until is not None:
+                events = events.filter(pgh_created_at__lte=until)
+            if scope is not None:
+                events = events.filter(pgh_obj_id__in=scope[feed.name])
+            parts.append(
+                events.order_by().values("pgh_id", "pgh_created_at").annotate(feed_model=Value(feed.name))
+            )
     if not parts:
         return FEED_MODELS["deployment"].event_model.objects.none().values("pgh_id", "pgh_created_at")
     first, *rest = parts
     combined = first.union(*rest, all=True) if rest else first
     return combined.order_by("-pgh_created_at", "-pgh_id", "feed_model")
+
+
+def _retractions(feed) -> QuerySet:
+    """The event that retracted each record retracted now: its snapshot carries the record's
+    current retraction date, and the retract step wrote it."""
+    retracted = feed.model._base_manager.filter(review_status=RETRACTED)
+    return feed.event_model.objects.filter(
+        review_status=RETRACTED,
+        pgh_label="update",
+        pgh_obj_id__in=retracted.values("pk"),
+        retracted_at=Subquery(retracted.filter(pk=OuterRef("pgh_obj_id")).values("retracted_at")[:1]),
+        pgh_context__metadata__transition="retract",
+    )
 
 
 def _records_by_identifier(feed, record: str):
@@ -238,7 +360,8 @@ def _records_by_identifier(feed, record: str):
             record = uuid.UUID(record)
         except ValueError:
             return feed.model.objects.none().values("pk")
-    return feed.published().filter(**{feed.identifier: record}).values("pk")
+    public = feed.published() | feed.model._base_manager.filter(review_status=RETRACTED)
+    return public.filter(**{feed.identifier: record}).values("pk")
 
 
 @dataclass
@@ -248,8 +371,11 @@ class PublicChange:
     name: str
     url: str
     changed_at: datetime
-    kind: str  # "published" (became public with this snapshot) or "updated" (changed while public)
+    # "published" (became public with this snapshot), "updated" (changed while public) or
+    # "retracted" (with the public reason, and no content of the record)
+    kind: str
     changes: list[dict]
+    retraction_reason: str | None = None
 
 
 def resolve_changes(rows, request=None) -> list[PublicChange]:
@@ -269,6 +395,18 @@ def resolve_changes(rows, request=None) -> list[PublicChange]:
         feed = FEED_MODELS[item["feed_model"]]
         before, after = item["previous"], item["current"]
         url = reverse(feed.detail_view, kwargs={feed.identifier: item["identifier"]})
+        if item["review_state"] == RETRACTED:
+            resolved[(feed.name, item["pgh_id"])] = PublicChange(
+                model=feed.name,
+                identifier=item["identifier"],
+                name=item["label"] or item["identifier"],
+                url=request.build_absolute_uri(url) if request is not None else url,
+                changed_at=item["pgh_created_at"],
+                kind="retracted",
+                changes=[],
+                retraction_reason=item["public_reason"],
+            )
+            continue
         resolved[(feed.name, item["pgh_id"])] = PublicChange(
             model=feed.name,
             identifier=item["identifier"],
@@ -313,6 +451,8 @@ def _snapshots(feed, ids) -> QuerySet:
         .values("pgh_id", "pgh_created_at")
         .annotate(
             feed_model=Value(feed.name),
+            review_state=F("review_status"),
+            public_reason=F("retraction_reason"),
             identifier=Cast(f"pgh_obj__{feed.identifier}", CharField()),
             label=Cast(feed.label or f"pgh_obj__{feed.identifier}", CharField()),
             current=_snapshot(feed),

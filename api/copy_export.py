@@ -6,29 +6,19 @@ The query is the view's own filtered, searched and ordered queryset, annotated w
 expression per export column; so filters, search, ordering and the published-only selectors are
 exactly those of the normal path. Each column mirrors its serializer field:
 
-- a text column goes through ``escape_formula`` in SQL (a leading = + - @ tab or CR gets a ');
+- a text column goes through ``escape_formula`` in SQL (a cell that starts like a formula gets a ');
 - a relation's values are joined by "; " in the order of the selector's prefetch (then by id);
-  each relation is aggregated once for all the exported rows (see *Relations* below);
 - an empty string and a missing value are both an empty cell (``NULLIF(..., '')``: PostgreSQL would
   quote an empty string as ``""`` to tell it from NULL; Python's csv writer does not);
 - booleans are true/false, timestamps print as Python prints an aware UTC datetime;
-- PostgreSQL ends rows with ``\\n``; each COPY message is one row, so the ``\\n`` that ends it becomes
-  the ``\\r\\n`` of Python's csv writer (a newline inside a quoted cell is kept as it is).
+- each COPY message is one row, so the ``\\n`` that ends it becomes the ``\\r\\n`` of Python's csv writer.
 
-Relations. A correlated subquery per joined column and row (eleven a deployment) ran at about 15,000
-rows/s; so a list with joined columns is exported by one statement in three parts:
+A list with joined columns is one statement in three parts, not a correlated subquery per column and
+row: ``selected_rows`` (the ids, numbered by ``row_number()`` over the ORDER BY Django compiles for the
+queryset), the row's own columns read by id, and per relation one grouped subquery over its link table
+restricted to the selected ids (``string_agg``), left-joined by id.
 
-- ``selected_rows``: the ids the view's queryset selects, numbered in its order (``row_number()``
-  over the very ORDER BY Django compiles for it, relations' own orderings included);
-- the row's own columns, read by id;
-- per relation, one grouped subquery over its link table restricted to the selected ids, with every
-  column of that relation (``string_agg``), left-joined by id.
-
-So a full export hashes each link table once, and a small filtered one reads only its rows' links by
-index; the rows come out in ``selected_rows`` order.
-
-tests/test_scale.py compares the two paths byte for byte (seed data and synthetic data, filters,
-orderings, drafts, rows without relations, formula payloads, multi-valued columns, unicode).
+tests/test_scale.py compares the two paths byte for byte.
 """
 
 from __future__ import annotations
@@ -40,25 +30,26 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db import connections
-from django.db.models import F, Func, QuerySet, TextField, Value, Window
+from django.db.models import Case, F, Func, QuerySet, TextField, Value, When, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
 
 from api.links import link_expression
 from api.serializers.exports import CameraCountExportSerializer, DeploymentExportSerializer
-from deployments.models import Deployment, DeploymentCitation
-from deployments.selectors import published_contract_links, published_law_links, published_vendor_roles
-from registry.csv_safety import FORMULA_TRIGGERS
+from deployments.models import DeploymentCitation
+from deployments.selectors import (
+    published_contract_links,
+    published_law_links,
+    published_place_links,
+    published_technology_links,
+    published_vendor_roles,
+)
+from registry.choices import ReviewStatus
+from registry.imports.csv_safety import formula_start_sql
 from registry.selectors import published_citations
 
 BATCH_BYTES = 256 * 1024
 SELECTED = "selected_rows"  # the name of the ids (and positions) of the exported rows in the SQL
-
-# The trigger characters as a regular-expression bracket expression, '-' last; written in an E''
-# string, where \t and \r become the characters.
-_TRIGGERS_CLASS = "".join(
-    {"\t": r"\t", "\r": r"\r"}.get(c, c) for c in sorted(FORMULA_TRIGGERS, key=lambda c: c == "-")
-)
 
 
 class EscapedText(Func):
@@ -69,8 +60,8 @@ class EscapedText(Func):
     """
 
     output_field = TextField()
-    # E'''\\1': a quote, then the matched character.
-    template = "NULLIF(regexp_replace(%(expressions)s, E'^([" + _TRIGGERS_CLASS + r"])', E'''\\1'), '')"
+    # E'''\\1': a quote, then the matched start (escape_formula's rule, csv_safety.py).
+    template = "NULLIF(regexp_replace(%(expressions)s, E'" + formula_start_sql() + r"', E'''\\1'), '')"
 
     def __init__(self, expression):
         super().__init__(Cast(expression, TextField()) if isinstance(expression, str) else expression)
@@ -78,6 +69,13 @@ class EscapedText(Func):
 
 def text(path: str) -> EscapedText:
     return EscapedText(F(path))
+
+
+def published_text(relation: str, field: str) -> EscapedText:
+    """``field`` of the curated record ``relation`` points at, only while that record is published
+    (an empty cell otherwise), as the serializer path shows it (deployments/selectors.py)."""
+    published = When(**{f"{relation}__review_status": ReviewStatus.PUBLISHED}, then=F(f"{relation}__{field}"))
+    return EscapedText(Case(published, output_field=TextField()))
 
 
 def plain(path: str) -> Func:
@@ -120,8 +118,8 @@ class Relation:
     outer: str
     order_by: tuple[str, ...]
 
-    def joined(self, value: str) -> Joined:
-        return Joined(self, value)
+    def joined(self, value: str, nullable: bool = False) -> Joined:
+        return Joined(self, value, nullable)
 
     def aggregated(self, columns: dict) -> QuerySet:
         """One row per selected record that has links: ``_selected_key`` (its id) and ``columns``."""
@@ -140,9 +138,13 @@ class Joined:
 
     relation: Relation
     value: str
+    nullable: bool = False  # a missing value joins as "" (string_agg would skip it)
 
     def aggregate(self) -> EscapedText:
-        return EscapedText(StringAgg(self.value, "; ", order_by=self.relation.order_by))
+        value = self.value
+        if self.nullable:
+            value = Coalesce(Cast(F(value), TextField()), Value(""))
+        return EscapedText(StringAgg(value, "; ", order_by=self.relation.order_by))
 
 
 def detail_url(request, view_name: str, lookup_field: str, path: str) -> EscapedText:
@@ -150,9 +152,9 @@ def detail_url(request, view_name: str, lookup_field: str, path: str) -> Escaped
 
 
 def deployment_columns(request) -> dict:
-    places = Relation(Deployment.places.through.objects, "deployment", ("place__name", "place__id"))
+    places = Relation(published_place_links(), "deployment", ("place__name", "place__id"))
     technologies = Relation(
-        Deployment.technologies.through.objects, "deployment", ("technology__name", "technology__id")
+        published_technology_links(), "deployment", ("technology__name", "technology__id")
     )
     roles = Relation(published_vendor_roles(), "deployment", ("id",))
     laws = Relation(published_law_links(), "deployment", ("legalframework__name", "legalframework__id"))
@@ -169,8 +171,10 @@ def deployment_columns(request) -> dict:
         "region": text("country__region"),
         "place_slugs": places.joined("place__slug"),
         "place_names": places.joined("place__name"),
-        "operator_slug": text("operator__slug"),
-        "operator_name": text("operator__name"),
+        "place_latitudes": places.joined("place__latitude", nullable=True),
+        "place_longitudes": places.joined("place__longitude", nullable=True),
+        "operator_slug": published_text("operator", "slug"),
+        "operator_name": published_text("operator", "name"),
         "status": text("status"),
         "started_on": text("started_on"),
         "ended_on": text("ended_on"),
@@ -188,6 +192,8 @@ def deployment_columns(request) -> dict:
         "contract_slugs": contracts.joined("contract__slug"),
         "summary": text("summary"),
         "citation_sources": citations.joined("source__slug"),
+        "citation_urls": citations.joined("source__url"),
+        "citation_archived_urls": citations.joined("source__archived_url"),
         "updated_at": PythonTimestamp(F("updated_at")),
     }
 
@@ -200,12 +206,14 @@ def camera_count_columns(request) -> dict:
         "deployment_name": text("deployment__name"),
         "country_code": text("deployment__country__code"),
         "as_of": text("as_of"),
+        "reported_on": text("source__published_on"),
+        "qualifier": text("qualifier"),
         "cameras": plain("cameras"),
         "locations": plain("locations"),
         "kind": text("kind"),
         "phase": text("phase"),
-        "place_slug": text("place__slug"),
-        "place_name": text("place__name"),
+        "place_slug": published_text("place", "slug"),
+        "place_name": published_text("place", "name"),
         "source_slug": text("source__slug"),
         "source_title": text("source__title"),
         "locator": text("locator"),
@@ -310,21 +318,33 @@ def header_line(header: list[str]) -> bytes:
     return line.getvalue().encode("utf-8")
 
 
+def copy_statement(queryset, serializer) -> tuple[str, tuple, list[str]]:
+    sql, params, header = export_query(queryset, serializer)
+    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, ENCODING 'UTF8')", params, header
+
+
+def check_export(queryset, serializer) -> None:
+    """Have PostgreSQL parse and plan the export's query (``EXPLAIN``), so that a request it cannot
+    run is an error before the first byte, without holding the connection for a COPY that the
+    response may never start."""
+    sql, params, _ = export_query(queryset, serializer)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params or None)
+
+
 def copy_csv_chunks(queryset, serializer) -> Iterator[bytes]:
     """The CSV file, in chunks of about 256 KB, read from ``COPY (query) TO STDOUT``."""
-    sql, params, header = export_query(queryset, serializer)
+    statement, params, header = copy_statement(queryset, serializer)
     yield header_line(header)
     connection = connections[queryset.db]
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor:
-        statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, ENCODING 'UTF8')"
-        with cursor.copy(statement, params or None) as copy:
-            batch, size = [], 0
-            for row in copy:
-                batch.append(bytes(row[:-1]))
-                size += len(row) + 1
-                if size >= BATCH_BYTES:
-                    yield b"\r\n".join(batch) + b"\r\n"
-                    batch, size = [], 0
-            if batch:
+    with connection.connection.cursor() as cursor, cursor.copy(statement, params or None) as copy:
+        batch, size = [], 0
+        for row in copy:
+            batch.append(bytes(row[:-1]))
+            size += len(row) + 1
+            if size >= BATCH_BYTES:
                 yield b"\r\n".join(batch) + b"\r\n"
+                batch, size = [], 0
+        if batch:
+            yield b"\r\n".join(batch) + b"\r\n"

@@ -1,46 +1,22 @@
 """The deployment and camera-count lists' pages, and their details, as JSON written by PostgreSQL,
-byte for byte the JSON DRF writes from the serializers.
+byte for byte the JSON DRF writes from the serializers: building ~1,500 related records a page as
+model instances cost far more than the query (figures in docs/performance.md).
 
-A page of 100 deployments embeds about 1,500 related records (places, vendors, contracts and their
-parties, laws, citations and their sources). Loading them as model instances and serializing them
-with DRF cost about 80 ms of Python per page; PostgreSQL writes the same objects in a few
-milliseconds, as compact text (``JSONObject``: keys in the serializer's order, values by
-``to_json``, decimals by ``PythonFloat``), which the page splices in as it is (``RenderedRows``,
-api/renderers.py): parsing it and writing it again cost more than building it. A page
-of 100 camera counts (each with its deployment, country, place and source) cost about 20 ms of
-Python, more than its queries. A deployment's detail (its summary and camera-count timeline: about
-25 related records) cost about 28 ms in Python (its eight prefetch queries and DRF) for 4 ms of SQL.
+Each page (a detail is a page of one) is one statement over the array of its ids: the ids numbered
+in their order (``unnest ... WITH ORDINALITY``); each row's own fields and one-to-one objects, read by
+id; and per list (places, technologies, vendors, laws, contracts, stated costs, citations; a detail's camera counts)
+one grouped subquery over its link table restricted to those ids, left-joined by id. One concatenation
+then writes the fields in the serializer's order (``JSONObject``: values by ``to_json``, decimals by
+``PythonFloat``), and the page splices the text in as it is (``RenderedRows``, api/renderers.py).
 
-Each page (and each detail, a page of one) is one statement over the array of its ids (so the joins
-run for the page's rows only, not for the rows an OFFSET skips), in three parts, as the CSV export
-aggregates its relations (api/copy_export.py):
-
-- the page's ids, numbered in their order (``unnest ... WITH ORDINALITY``);
-- each row's own fields (and its one-to-one objects: country, operator...), read by id;
-- per list (places, technologies, vendors, laws, contracts, citations; a detail's camera counts),
-  one grouped subquery over its link table restricted to the page's ids, with the aggregate of its
-  items in the serializer's order, left-joined by id (a contract's parties, inside it, stay a
-  correlated subquery: they run for the page's contracts only);
-
-then one concatenation puts the fields in the serializer's order. A correlated subquery per
-list and row (700 a page) had cost a little more to run than these six aggregations.
-
-The statement is compiled once per process, kind of object and site address (compiling the
-expressions costs more than running them), and prepared (``PREPARE``) once per database session, so
-a page is ``EXECUTE name(ids)``: PostgreSQL does not parse its 12 KB again (≈ 3 ms a page), and only
-the ids are bound. Nor does it plan it again: the session uses the generic plan from the first
-execution (``plan_cache_mode``). By default PostgreSQL plans each of a prepared statement's first
-five executions for their values before it settles on the generic plan, which it then keeps: those
-five took 16–23 ms against 11–12 ms, so every new connection of a worker had slowed its next five
-pages (the slow tail of a benchmark line). The ``PREPARE`` runs on the raw connection, like Django's
-own session setup, so it is not one of a request's logged queries. A session keeps its statements
-until it ends; one that lost them (``DISCARD ALL``, a transaction-mode pooler) would fail with
+The statement is compiled once per process, kind of object and site address, and prepared
+(``PREPARE``) once per database session with the generic plan (``plan_cache_mode``), so a page is
+``EXECUTE name(ids)``. The ``PREPARE`` runs on the raw connection, like Django's own session set-up. A
+session that lost its statements (``DISCARD ALL``, a transaction-mode pooler) would fail with
 "prepared statement does not exist".
 
-``DeploymentSummarySerializer``, ``DeploymentSerializer`` and ``CameraCountSerializer`` stay the
-definition of the representation (the OpenAPI schema, the browsable API and ``API_JSON_SQL = False``
-use them); tests compare the two paths on the seed and on synthetic data, as they do for the COPY
-export (api/copy_export.py).
+The serializers stay the definition of the representation (the OpenAPI schema, the browsable API and
+``API_JSON_SQL = False`` use them); tests compare the two paths on the seed and on synthetic data.
 """
 
 import itertools
@@ -49,21 +25,40 @@ import weakref
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
-from django.db import connection
-from django.db.models import Aggregate, F, Func, OuterRef, Subquery, TextField, Value
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.db.models.functions import Concat
 
 from api.copy_export import SELECTED, ISOTimestamp, Relation, compiled
 from api.links import PLACEHOLDER, link_expression, link_template
 from api.renderers import RenderedRows
-from deployments.models import CameraCount, Deployment, DeploymentCitation
+from deployments.claims import CONCERNS, PURPOSES, STRENGTH, TECHNOLOGIES, UNSOURCED, ClaimList
+from deployments.models import CameraCount, Deployment, DeploymentCitation, Technology
+from deployments.models.reported import AS_OF, REPORTED_ON
 from deployments.selectors import (
+    TIMELINE_ORDER,
     published_camera_counts,
     published_contract_links,
     published_law_links,
     published_parties,
+    published_place_links,
+    published_stated_costs,
+    published_technology_links,
     published_vendor_roles,
 )
+from registry.choices import ReviewStatus
+from registry.db_router import read_connection
+from registry.models import Source
 from registry.selectors import published_citations
 
 _MONTHS = "ARRAY['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec']"
@@ -126,14 +121,17 @@ class JSONObject(JSONValue):
         super().__init__(*arguments, Value("}"))
 
 
-class NullOr(JSONValue):
-    """``null`` when ``key`` (a nullable foreign key) is NULL, else ``value``: an optional nested object."""
+class PublishedOrNull(JSONValue):
+    """``value`` when the curated record at ``prefix`` ("operator__") is published, else ``null``
+    (also when there is none): a nested operator, buyer or place that is not published is never
+    shown (deployments/selectors.py prefetches it as None on the serializer path)."""
 
-    template = "CASE WHEN %(expressions)s END"
-    arg_joiner = " IS NULL THEN 'null' ELSE "
+    template = "(CASE WHEN %(expressions)s ELSE 'null' END)"
+    arg_joiner = " THEN "
 
-    def __init__(self, key: str, value):
-        super().__init__(F(key), value)
+    def __init__(self, prefix: str, value):
+        published = Q(**{f"{prefix}review_status": ReviewStatus.PUBLISHED})
+        super().__init__(ExpressionWrapper(published, output_field=BooleanField()), value)
 
 
 class JSONArrayAgg(OrderableAggMixin, Aggregate):
@@ -212,6 +210,16 @@ class FuzzyDatePrecision(Func):
         super().__init__(F(path))
 
 
+class TimelineDateBasis(Func):
+    """``timeline_date_basis`` in SQL: "as_of", or "reported_on" when the figure has no as_of."""
+
+    template = f"(CASE WHEN %(expressions)s = '' THEN '{REPORTED_ON}' ELSE '{AS_OF}' END)"
+    output_field = TextField()
+
+    def __init__(self):
+        super().__init__(F("as_of"))
+
+
 class Links:
     """SQL expressions of the API's links, each from one ``reverse()`` (api/links.py)."""
 
@@ -261,11 +269,50 @@ def place_ref(links: Links, prefix: str) -> JSONObject:
     )
 
 
+class ItemClaims(JSONValue):
+    """``item_claims`` (deployments/claims.py) in SQL: each item of the deployment's list, in the
+    list's order, with the strongest confidence of its citations by published sources (or
+    "unsourced") and those sources' slugs, oldest citation first."""
+
+    def __init__(self, claims: ClaimList):
+        self.claims = claims
+        super().__init__()
+
+    def as_sql(self, compiler, connection, **extra):
+        deployment = compiler.quote_name_unless_alias(Deployment._meta.db_table)
+        strength = "ARRAY[" + ",".join(f"'{confidence.value}'" for confidence in STRENGTH) + "]::text[]"
+        if self.claims is TECHNOLOGIES:
+            links, technology = Deployment.technologies.through._meta.db_table, Technology._meta.db_table
+            items = (
+                f"ARRAY(SELECT t.slug::text FROM {links} l JOIN {technology} t ON t.id = l.technology_id "  # noqa: S608
+                f"WHERE l.deployment_id = {deployment}.id AND t.review_status = %s ORDER BY t.name, t.id)"
+            )
+            params = [ReviewStatus.PUBLISHED]
+        else:
+            items, params = f"{deployment}.{connection.ops.quote_name(self.claims.field)}::text[]", []
+        item = f"'{{\"{self.claims.name}\":' || to_json(i.item)::text"
+        # The record's item citations of this field, grouped by item once (not looked up per item);
+        # each citation's source read by its id (a nested loop, never a hash of every source).
+        sql = (
+            f"(SELECT COALESCE('[' || string_agg({item} || ',\"confidence\":' || "  # noqa: S608
+            f"to_json(COALESCE(({strength})[cited.strength], '{UNSOURCED}'))::text || ',\"sources\":' || "
+            f"COALESCE(cited.sources, '[]') || '}}', ',' ORDER BY i.n) || ']', '[]') "
+            f"FROM unnest({items}) WITH ORDINALITY AS i (item, n) LEFT JOIN ("
+            f"SELECT c.item::text AS item, min(array_position({strength}, c.confidence::text)) AS strength, "
+            "'[' || string_agg(to_json(s.slug)::text, ',' ORDER BY c.id) || ']' AS sources "
+            f"FROM {DeploymentCitation._meta.db_table} c CROSS JOIN LATERAL (SELECT slug FROM "
+            f"{Source._meta.db_table} WHERE id = c.source_id AND review_status = %s) AS s "
+            f"WHERE c.record_id = {deployment}.id AND c.field = %s AND c.item <> '' GROUP BY c.item"
+            ") AS cited ON cited.item = i.item)"
+        )
+        return sql, (*params, ReviewStatus.PUBLISHED, self.claims.field)
+
+
 def deployment_summary(request) -> dict:
     """The fields of ``DeploymentSummarySerializer``, in its order: paths, expressions and lists."""
     links = Links(request)
-    place_links = Deployment.places.through.objects
-    technology_links = Deployment.technologies.through.objects
+    place_links = published_place_links()
+    technology_links = published_technology_links()
     law_links = published_law_links()
     contract_links = published_contract_links()
     vendor_roles = published_vendor_roles()
@@ -282,8 +329,14 @@ def deployment_summary(request) -> dict:
         places=json_array(
             place_links, "deployment", place_ref(links, "place__"), ("place__name", "place__id")
         ),
-        operator=NullOr(
-            "operator", JSONObject(slug="operator__slug", name="operator__name", kind="operator__kind")
+        operator=PublishedOrNull(
+            "operator__",
+            JSONObject(
+                slug="operator__slug",
+                name="operator__name",
+                kind="operator__kind",
+                url=links.detail("api:public-body-detail", "slug", "operator__slug"),
+            ),
         ),
         status="status",
         started_on="started_on",
@@ -302,10 +355,13 @@ def deployment_summary(request) -> dict:
             ),
             ("technology__name", "technology__id"),
         ),
+        technology_claims=ItemClaims(TECHNOLOGIES),
         purposes="purposes",
+        purpose_claims=ItemClaims(PURPOSES),
         data_location="data_location",
         data_managed_by="data_managed_by",
         governance_concerns="governance_concerns",
+        concern_claims=ItemClaims(CONCERNS),
         vendors=json_array(
             vendor_roles,
             "deployment",
@@ -336,8 +392,14 @@ def deployment_summary(request) -> dict:
                 value_amount=PythonFloat(F("contract__value_amount")),
                 value_currency="contract__value_currency",
                 disclosure="contract__disclosure",
-                buyer=JSONObject(
-                    slug="contract__buyer__slug", name="contract__buyer__name", kind="contract__buyer__kind"
+                buyer=PublishedOrNull(
+                    "contract__buyer__",
+                    JSONObject(
+                        slug="contract__buyer__slug",
+                        name="contract__buyer__name",
+                        kind="contract__buyer__kind",
+                        url=links.detail("api:public-body-detail", "slug", "contract__buyer__slug"),
+                    ),
                 ),
                 vendors=correlated_json_array(
                     parties,
@@ -349,6 +411,25 @@ def deployment_summary(request) -> dict:
             ),
             ("contract__signed_on", "contract__name", "contract__id"),
         ),
+        stated_costs=json_array(
+            published_stated_costs(),
+            "deployment",
+            JSONObject(
+                description="description",
+                qualifier="qualifier",
+                amount=PythonFloat(F("amount")),
+                currency="currency",
+                period_start="period_start",
+                period_start_display=FuzzyDateDisplay("period_start"),
+                period_end="period_end",
+                period_end_display=FuzzyDateDisplay("period_end"),
+                source=source_ref(links, "source__"),
+                locator="locator",
+                confidence="confidence",
+            ),
+            ("id",),
+        ),
+        events_url=links.filtered_list("api:event-list", "deployment=", "slug"),
         camera_counts_url=links.filtered_list("api:camera-count-list", "deployment=", "slug"),
         citations=json_array(
             citations,
@@ -356,6 +437,7 @@ def deployment_summary(request) -> dict:
             JSONObject(
                 source=source_ref(links, "source__"),
                 field="field",
+                item="item",
                 confidence="confidence",
                 locator="locator",
                 quote="quote",
@@ -375,11 +457,15 @@ def camera_count_entry(links: Links) -> dict:
         as_of="as_of",
         as_of_display=FuzzyDateDisplay("as_of"),
         as_of_precision=FuzzyDatePrecision("as_of"),
+        reported_on="source__published_on",
+        timeline_date="timeline_date",
+        timeline_date_basis=TimelineDateBasis(),
+        qualifier="qualifier",
         cameras="cameras",
         locations="locations",
         kind="kind",
         phase="phase",
-        place=NullOr("place", place_ref(links, "place__")),
+        place=PublishedOrNull("place__", place_ref(links, "place__")),
         source=source_ref(links, "source__"),
         locator="locator",
         confidence="confidence",
@@ -389,13 +475,13 @@ def camera_count_entry(links: Links) -> dict:
 
 def deployment_detail(request) -> dict:
     """The fields of ``DeploymentSerializer``: the summary's, with the camera-count timeline before
-    its last four (as the serializer inserts it), by date and kind, ties by id."""
+    its last four (as the serializer inserts it), in the timeline's order (``TIMELINE_ORDER``)."""
     summary = list(deployment_summary(request).items())
     timeline = json_array(
         published_camera_counts(),
         "deployment",
         JSONObject(**camera_count_entry(Links(request))),
-        ("as_of", "kind", "id"),
+        TIMELINE_ORDER,
     )
     return dict([*summary[:-4], ("camera_counts", timeline), *summary[-4:]])
 
@@ -479,7 +565,7 @@ def statement(request, model, fields) -> Statement:
     return _STATEMENTS[key]
 
 
-def prepare(page: Statement) -> None:
+def prepare(connection, page: Statement) -> None:
     """``PREPARE`` the statement in this session unless it is already: once per connection, like
     Django's own session setup (so it is not one of a request's logged queries)."""
     connection.ensure_connection()
@@ -497,7 +583,8 @@ def prepare(page: Statement) -> None:
 def json_rows(request, model, fields, ids: list[int]) -> RenderedRows:
     """The objects ``fields(request)`` of the ``model`` rows ``ids``, in that order, as JSON texts."""
     page = statement(request, model, fields)
-    prepare(page)
+    connection = read_connection()  # the request's database: a replica during a public read
+    prepare(connection, page)
     with connection.cursor() as cursor:
         cursor.execute(f"EXECUTE {page.name}(%s)", [list(ids)])
         return RenderedRows(item for (item,) in cursor.fetchall())

@@ -91,6 +91,13 @@ class PublicPagination(PageNumberPagination):
             )
         return size
 
+    def validate_parameters(self, request) -> None:
+        """The page parameters of a request that gets every row instead of a page (an export):
+        checked all the same, so that a malformed one is a 400 whatever the format."""
+        self.get_page_size(request)
+        if request.query_params.get(self.page_query_param) not in self.last_page_strings:
+            _positive_int(request, self.page_query_param)
+
     def get_page_number(self, request, paginator):
         number = request.query_params.get(self.page_query_param) or 1
         if number in self.last_page_strings:

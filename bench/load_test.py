@@ -269,7 +269,7 @@ class LoadTest:
             "DATABASE_URL": self.url,
             "PYTHONPATH": str(ROOT),
             "DJANGO_SETTINGS_MODULE": "registry.settings",
-            "DJANGO_SECRET_KEY": "load-test-only-" + uuid.uuid4().hex,
+            "DJANGO_SECRET_KEY": "load-test-only-" + uuid.uuid4().hex + uuid.uuid4().hex,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             # Plain HTTP on loopback, as behind a TLS-terminating proxy.
             "DJANGO_SECURE_SSL_REDIRECT": "0",
@@ -314,7 +314,7 @@ class LoadTest:
         log(f"creating database {self.args.database}, migrating, loading the seed")
         self.create_database()
         self.manage("migrate", "-v0")
-        self.manage("loaddata", "-v0", *sorted(str(path) for path in (ROOT / "fixtures").glob("*.yaml")))
+        self.manage("seed", "-v0")
         synthetic = (ROOT / "deployments" / "management" / "commands" / "generate_synthetic.py").exists()
         if synthetic and self.args.synthetic:
             log(f"generating {self.args.synthetic} synthetic deployments")
@@ -327,7 +327,7 @@ class LoadTest:
         django.setup()
         from django.contrib.auth import get_user_model
 
-        from registry.roles import ensure_roles
+        from registry.curation.roles import ensure_roles
 
         curators, _ = ensure_roles()
         for username in CURATORS:

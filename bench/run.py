@@ -23,6 +23,14 @@ The machine line gives a fixed pure-Python workload's time (``python_reference``
 made on machines (or hours) of different speed.
 5. Import: rows/s of ``manage.py import_records`` on a camera-count file, against ``COPY FROM`` of
    the same file (bounded by ``--import-budget`` seconds; a longer import is measured on a prefix).
+   And refused rows: a dry run of N and of 2N source rows that a check constraint refuses, whose
+   time must double, not more (``--refused-rows``).
+6. OCDS: the release package of every published contract (``/api/v1/contracts/?format=ocds``,
+   streamed) through gunicorn: releases/s, first byte and the worker's peak RSS, beside the same
+   contracts' CSV (``--only ocds`` builds the data and measures this part alone).
+7. FollowTheMoney: every published record as FtM entities (api/ftm.py), by ``manage.py export_ftm
+   --output`` and by ``/api/v1/export/ftm`` through gunicorn: entities/s and the peak RSS of the
+   command and of the gunicorn worker (``--only ftm`` measures this alone).
 """
 
 from __future__ import annotations
@@ -236,7 +244,7 @@ class Bench:
         os.environ["REGISTRY_BENCH_DB"] = args.database
         os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
         if "DATABASE_URL" in os.environ:
-            os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-secret")
+            os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-secret-" + "0123456789abcdef" * 3)
             os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
         sys.path.insert(0, str(ROOT))
         import django
@@ -392,6 +400,22 @@ class Bench:
         slow.stop()
         self.results["csv"] = out
 
+    # --- 6. OCDS ---------------------------------------------------------------------------------------
+    def ocds_bench(self):
+        from deployments.selectors import published_contracts
+
+        contracts = published_contracts().count()
+        server = self.gunicorn(1)
+        out = {}
+        for name, path in (
+            ("ocds", "/api/v1/contracts/?format=ocds"),
+            ("csv", "/api/v1/contracts/?format=csv"),
+        ):
+            log(f"contracts as {name}: every published contract through gunicorn")
+            out[name] = {**http_get_stream(server.port, path, sampler_pid=server.pid), "rows": contracts}
+        server.stop()
+        self.results["ocds"] = out
+
     # --- 2 and 3. API latency, throughput, search ---------------------------------------------------
     def samples(self) -> dict:
         from django.db import connection
@@ -518,17 +542,18 @@ class Bench:
             raise SystemExit(f"bench/load.py failed: {result.stderr[-2000:]}")
         return json.loads(result.stdout)
 
-    def api_bench(self):
+    def api_bench(self, search_only: bool = False):
         samples = self.samples()
         self.samples_cache = samples
         self.plan = self.api_plan(samples)
         # Kept running for the peer comparison (datasette_bench), then stopped.
         self.api_server = self.gunicorn(self.args.workers)
-        log("API latency (one client) and search")
+        log("search (one client)" if search_only else "API latency (one client) and search")
+        lines = self.plan["search"] if search_only else {**self.plan["latency"], **self.plan["search"]}
         latency = self.load(
             self.api_server.port,
             {
-                "latency": {**self.plan["latency"], **self.plan["search"]},
+                "latency": lines,
                 "repeat": self.args.repeat,
                 "budget": self.args.line_budget,
                 # Twice per worker: the first request of a kind on a worker compiles and caches.
@@ -747,16 +772,61 @@ class Bench:
             "startup_seconds": startup_seconds,
         }
 
-    def timed_import(self, path: Path) -> float:
+    def timed_import(self, path: Path, model: str = "deployments.CameraCount", *extra: str) -> float:
         started = time.perf_counter()
         subprocess.run(
-            [PYTHON, MANAGE, "import_records", "deployments.CameraCount", str(path), "-v0"],
+            [PYTHON, MANAGE, "import_records", model, str(path), "-v0", *extra],
             env=self.env,
             cwd=ROOT,
-            check=True,
+            check=not extra,  # a dry run of refused rows exits with 1
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         return time.perf_counter() - started
+
+    def refused_bench(self):
+        """A dry run of N, then 2N source rows, each refused by a check constraint (the language):
+        the time of the rows (start-up excluded) must grow as their number does."""
+        header = "slug,title,kind,url,language\n"
+        times = {}
+        for rows in (0, self.args.refused_rows, 2 * self.args.refused_rows):
+            path = self.tmp / f"refused-{rows}.csv"
+            path.write_text(
+                header
+                + "".join(f"refused-{i},Report {i},news,https://example.org/{i},XX\n" for i in range(rows)),
+                encoding="utf-8",
+            )
+            log(f"Import: a dry run of {rows:,} refused rows")
+            times[rows] = self.timed_import(path, "registry.Source", "--dry-run")
+        self.results["refused"] = {"rows": self.args.refused_rows, "seconds": times}
+
+    # --- 6. FollowTheMoney ----------------------------------------------------------------------------
+    def ftm_bench(self):
+        log("FtM: manage.py export_ftm --output")
+        path = self.tmp / "registry.ftm.json"
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [PYTHON, MANAGE, "export_ftm", "--output", str(path)], env=self.env, cwd=ROOT
+        )
+        with RSSSampler(process.pid, include_self=True) as sampler:
+            if process.wait() != 0:
+                raise SystemExit("manage.py export_ftm failed")
+        seconds = time.perf_counter() - started
+        with path.open("rb") as handle:
+            entities = sum(1 for _ in handle)
+        command = {
+            "seconds": seconds,
+            "entities": entities,
+            "bytes": path.stat().st_size,
+            "peak_rss_mb": sampler.peak,
+        }
+        path.unlink()
+        log("FtM: /api/v1/export/ftm through gunicorn")
+        server = self.gunicorn(1)
+        api = http_get_stream(server.port, "/api/v1/export/ftm", sampler_pid=server.pid)
+        server.stop()
+        api["entities"] = api["lines"]
+        self.results["ftm"] = {"command": command, "api": api}
 
     # --- report --------------------------------------------------------------------------------------
     def run(self):
@@ -765,10 +835,20 @@ class Bench:
         self.results["python_reference"] = python_reference()
         try:
             self.build()
-            self.csv_bench()
-            self.api_bench()
-            self.datasette_bench()
-            self.import_bench()
+            if self.args.only == "search":
+                self.api_bench(search_only=True)
+            elif self.args.only == "ocds":
+                self.ocds_bench()
+            elif self.args.only == "ftm":
+                self.ftm_bench()
+            else:
+                self.csv_bench()
+                self.ocds_bench()
+                self.api_bench()
+                self.datasette_bench()
+                self.import_bench()
+                self.refused_bench()
+                self.ftm_bench()
         finally:
             for server in self.servers:
                 server.stop()
@@ -823,6 +903,17 @@ def report(args, r: dict) -> None:
         f"{r.get('vacuum_seconds', 0):.0f} s; whole run {r['total_seconds']:.0f} s"
     )
     p()
+    if args.only == "search":
+        report_search(r)
+        return
+    if args.only == "ftm":
+        report_ftm(r)
+        p("=" * 100)
+        return
+    if args.only == "ocds":
+        report_ocds(r)
+        p("=" * 100)
+        return
     p("1. CSV export (all published rows, joined columns), HTTP through gunicorn vs PostgreSQL COPY")
     p(
         f"   {'':<34}{'rows':>10}{'seconds':>9}{'rows/s':>10}{'MB/s':>7}{'1st byte':>10}{'peak RSS':>10}{'vs COPY':>9}"
@@ -911,7 +1002,62 @@ def report(args, r: dict) -> None:
             p(f"   (start-up included; an import of the header alone took {imp['startup_seconds']:.1f} s)")
     else:
         p("   not measured: import_records does not exist")
+    refused = r.get("refused")
+    if refused:
+        n, seconds = refused["rows"], refused["seconds"]
+        once, twice = seconds[n] - seconds[0], seconds[2 * n] - seconds[0]
+        p(
+            f"   refused rows (dry run, a check constraint): {n:,} in {once:.1f} s, {2 * n:,} in {twice:.1f} s "
+            f"(start-up of {seconds[0]:.1f} s excluded): {1000 * once / n:.2f} and {1000 * twice / (2 * n):.2f} ms a row, "
+            f"{twice / once if once > 0 else 0:.2f}x the time for 2x the rows (linear: 2x)"
+        )
+    if r.get("ocds"):
+        p()
+        report_ocds(r)
+    report_ftm(r)
     p("=" * 100)
+
+
+def report_ocds(r: dict) -> None:
+    print("6. OCDS release package of every published contract (streamed), HTTP through gunicorn, 1 worker")
+    print(f"   {'':<34}{'rows':>10}{'seconds':>9}{'rows/s':>10}{'MB/s':>7}{'1st byte':>10}{'peak RSS':>10}")
+    for name, m in r["ocds"].items():
+        label = {"ocds": "?format=ocds (releases)", "csv": "?format=csv (same contracts)"}[name]
+        print(
+            f"   {label:<34}{m['rows']:>10,}{m['seconds']:>9.2f}{m['rows'] / m['seconds']:>10,.0f}"
+            f"{m['bytes'] / m['seconds'] / 1e6:>7.1f}{m['first_byte'] * 1000:>8.0f}ms{m['peak_rss_mb']:>7.0f} MB"
+        )
+    print(f"   worker RSS before the request {r['ocds']['ocds']['base_rss_mb']:.0f} MB")
+
+
+def report_ftm(r: dict) -> None:
+    """The FollowTheMoney lines: entities/s and peak memory of the command and of the API."""
+    ftm = r.get("ftm")
+    if not ftm:
+        return
+    print("7. FollowTheMoney export (every published record as FtM entities, JSON lines)")
+    for label, m in (
+        ("manage.py export_ftm --output", ftm["command"]),
+        ("API /api/v1/export/ftm", ftm["api"]),
+    ):
+        print(
+            f"   {label:<32}{m['entities']:>10,} entities in {m['seconds']:>7.1f} s = "
+            f"{m['entities'] / m['seconds']:>8,.0f} entities/s, {m['bytes'] / 1e6:,.0f} MB, "
+            f"peak RSS {m['peak_rss_mb']:.0f} MB"
+            + (f" (worker before the request: {m['base_rss_mb']:.0f} MB)" if m.get("base_rss_mb") else "")
+        )
+
+
+def report_search(r: dict) -> None:
+    """The search lines alone (``--only search``)."""
+    api = r["api"]
+    print(f"3. Search, one client (milliseconds; gunicorn, {api['workers']} sync workers)")
+    print(f"   {'request':<52}{'n':>5}{'p50':>8}{'p99':>8}")
+    for name, timings in api["latency"].items():
+        print(
+            f"   {name:<52}{len(timings):>5}{percentile(timings, 0.5):>8.1f}{percentile(timings, 0.99):>8.1f}"
+        )
+    print("=" * 100)
 
 
 def main():
@@ -939,12 +1085,21 @@ def main():
         "--import-budget", type=float, default=240, help="Seconds the import may take at most."
     )
     parser.add_argument(
+        "--refused-rows", type=int, default=10_000, help="Refused rows of the smaller refused-rows import."
+    )
+    parser.add_argument(
         "--serializer-seconds", type=float, default=90, help="Cut the serializer-path CSV after this long."
     )
     parser.add_argument("--json", help="Also write the raw figures to this file.")
+    parser.add_argument(
+        "--only",
+        choices=["search", "ocds", "ftm"],
+        help="Build the data, then measure only this part (search p50/p99, the OCDS or the FtM export).",
+    )
     args = parser.parse_args()
     if args.quick:
         args.deployments, args.camera_counts = 1_000, 10_000
+        args.refused_rows = 1_000
         args.repeat, args.seconds, args.import_rows, args.import_probe, args.import_budget = (
             60,
             5,

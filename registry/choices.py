@@ -31,6 +31,13 @@ class Region(models.TextChoices):
     OCEANIA = "oceania", "Oceania"
 
 
+class Organisation(models.TextChoices):
+    """What a country can join or leave, as a cited fact (``CountryMembership``)."""
+
+    BELT_AND_ROAD = "belt-and-road", "Belt and Road Initiative (memorandum with China)"
+    EUROPEAN_UNION = "european-union", "European Union"
+
+
 class LegalFrameworkKind(models.TextChoices):
     DATA_PROTECTION_LAW = "data-protection-law", "Data protection law"
     AI_LAW = "ai-law", "AI law"

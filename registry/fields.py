@@ -1,6 +1,10 @@
-"""Model fields shared by every app: dates with their precision and ISO 4217 currency codes."""
+"""Model fields shared by every app: dates with their precision, calendar dates typed as ISO 8601,
+ISO 4217 currency codes and ISO 639-1 language codes."""
+
+import datetime
 
 import pycountry
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -64,3 +68,100 @@ class CurrencyField(models.CharField):
     def db_check(self, connection):
         codes = ", ".join(f"'{code}'" for code in CURRENCY_CODES)
         return f'("%(column)s" = \'\' OR "%(column)s" IN ({codes}))' % {"column": self.column}
+
+
+# --- Calendar dates, typed as YYYY-MM-DD only ------------------------------------------------------
+
+ISO_DATE_FORMAT = "%Y-%m-%d"
+
+
+def iso_date_refusal(value) -> str:
+    """Why ``value`` is not a date an import or a form accepts."""
+    return f"{value} is not a date: write it as YYYY-MM-DD, e.g. 2024-03-05 for 5 March 2024."
+
+
+def parse_iso_date(text: str) -> datetime.date:
+    """``text`` (YYYY-MM-DD) as a date, or ValidationError with ``iso_date_refusal()``."""
+    try:
+        return datetime.datetime.strptime(text, ISO_DATE_FORMAT).date()  # noqa: DTZ007 (a date, no time)
+    except ValueError:
+        raise ValidationError(iso_date_refusal(text), code="invalid_date") from None
+
+
+class IsoDateFormField(forms.DateField):
+    """A date typed as YYYY-MM-DD and nothing else, whatever the language; shown the same way."""
+
+    input_formats = [ISO_DATE_FORMAT]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.format = ISO_DATE_FORMAT
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(iso_date_refusal(value), code="invalid") from None
+
+
+class IsoDateField(models.DateField):
+    """A calendar date (e.g. when a source was accessed): YYYY-MM-DD in forms and imports, never
+    03/05/2024, which one reader takes for 5 March and another for 3 May."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": IsoDateFormField, **kwargs})
+
+
+# --- Languages --------------------------------------------------------------------------------------
+
+LANGUAGE_CHOICES = tuple(
+    sorted(
+        ((language.alpha_2, f"{language.name} ({language.alpha_2})") for language in pycountry.languages
+         if hasattr(language, "alpha_2")),
+        key=lambda choice: choice[1],
+    )
+)  # fmt: skip
+LANGUAGE_CODES = frozenset(code for code, _label in LANGUAGE_CHOICES)
+
+
+def meant_language(text: str):
+    """The language ``text`` probably names ("EN", "eng", "English"), or None."""
+    text = text.strip()
+    by_code = pycountry.languages.get(alpha_2=text.lower()) or pycountry.languages.get(alpha_3=text.lower())
+    if by_code is not None:
+        return by_code
+    try:
+        return pycountry.languages.lookup(text)  # a name ("En" is a language of its own: codes first)
+    except LookupError:
+        return None
+
+
+def validate_language_code(value: str) -> None:
+    """An ISO 639-1 code (en, sr, es); a name or another code is refused, naming the code to write."""
+    if not value or value in LANGUAGE_CODES:
+        return
+    meant = meant_language(value)
+    hint = f" ({meant.name} is {meant.alpha_2})" if getattr(meant, "alpha_2", None) else ""
+    raise ValidationError(
+        "%(value)r is not an ISO 639-1 language code: write the two-letter code in lower case, "
+        "e.g. en, sr, es%(hint)s.",
+        code="unknown_language",
+        params={"value": value, "hint": hint},
+    )
+
+
+class LanguageField(models.CharField):
+    """A language as its ISO 639-1 code, chosen by name in forms ("English (en)")."""
+
+    default_validators = [validate_language_code]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 3)  # (wide enough for the three-letter codes stored before)
+        kwargs.setdefault("blank", True)
+        kwargs["choices"] = LANGUAGE_CHOICES
+        kwargs.setdefault("help_text", "The language of the source (ISO 639-1).")
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value, model_instance):
+        validate_language_code(value)  # first: its message says what to write instead
+        super().validate(value, model_instance)

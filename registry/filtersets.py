@@ -5,17 +5,23 @@ NetBox's ``circuits/filtersets.py`` does. A value that does not validate (an unk
 unknown choice, a malformed date) makes the filterset invalid, and the API answers 400.
 """
 
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import RegexValidator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from drf_spectacular.utils import extend_schema_field as _documented_as
 
-from registry.choices import CountryKind, LegalFrameworkKind, LegalStatus, Region, SourceKind
-from registry.fuzzydates import validate_fuzzy_date
+from registry.choices import CountryKind, LegalFrameworkKind, LegalStatus, Organisation, Region, SourceKind
+from registry.fuzzydates import FUZZY_DATE_PATTERN
 from registry.models import Country, LegalFramework, Source
+from registry.selectors import published_country_memberships
 
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+CODE_PATTERN = r"^[A-Za-z]{2}$"
+SLUG_VALIDATOR = RegexValidator(SLUG_PATTERN, "A slug: letters, digits, - and _.")
 MULTI_HELP = "Several values: repeat the parameter or separate them with commas (any of them matches)."
 
 
@@ -40,9 +46,19 @@ class MultiValueWidget(forms.SelectMultiple):
 
 
 class FuzzyDateFormField(forms.CharField):
-    default_validators = [validate_fuzzy_date]
+    """A bound of a date filter: YYYY, YYYY-MM or YYYY-MM-DD with a month 01-12 and a day 01-31 (the
+    pattern the schema states). Dates compare as text, so a day past a month's end (2019-02-30)
+    bounds like the next month's first."""
+
+    default_validators = [
+        RegexValidator(
+            FUZZY_DATE_PATTERN,
+            "Not a date: write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2017, 2017-02, 2017-02-07).",
+        )
+    ]
 
 
+@_documented_as({"type": "string", "pattern": FUZZY_DATE_PATTERN})
 class FuzzyDateFilter(django_filters.CharFilter):
     """Compare a fuzzy date ("2017", "2017-02", "2017-02-07") with a bound of any precision.
 
@@ -160,7 +176,8 @@ def _rerooted(condition: Q, old: str, new: str) -> Q:
 
 
 def by_code(field_name: str, help_text: str = "ISO 3166-1 alpha-2 code, e.g. RS.") -> django_filters.Filter:
-    return _documented_as({"type": "string", "pattern": "^[A-Za-z]{2}$"})(
+    return _identified_by(
+        CODE_PATTERN,
         RelatedChoiceFilter(
             field_name=f"{field_name}__code",
             to_field_name="code",
@@ -169,20 +186,33 @@ def by_code(field_name: str, help_text: str = "ISO 3166-1 alpha-2 code, e.g. RS.
             queryset=Country.objects.all(),
             widget=MultiValueWidget(transform=str.upper),
             help_text=f"{help_text} {MULTI_HELP}",
-        )
+        ),
     )
 
 
-def by_slug(field_name: str, queryset, help_text: str) -> django_filters.Filter:
-    return _documented_as({"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"})(
-        RelatedChoiceFilter(
+def by_slug(
+    field_name: str, queryset, help_text: str, filter_class=RelatedChoiceFilter, **options
+) -> django_filters.Filter:
+    """Records related to the records of these slugs; ``filter_class`` (a ``RelatedChoiceFilter``)
+    and its ``options`` say how."""
+    return _identified_by(
+        SLUG_PATTERN,
+        filter_class(
             field_name=f"{field_name}__slug",
             to_field_name="slug",
             queryset=queryset,
             widget=MultiValueWidget,
             help_text=f"{help_text} {MULTI_HELP}",
-        )
+            **options,
+        ),
     )
+
+
+def _identified_by(pattern: str, related: "RelatedChoiceFilter") -> "RelatedChoiceFilter":
+    """The filter's values are identifiers of this pattern (in the schema; a value that does not
+    match is malformed, a 400, while one that matches but names no record is a 404)."""
+    related.value_pattern = re.compile(pattern)
+    return _documented_as({"type": "string", "pattern": pattern})(related)
 
 
 def by_choice(field_name: str, choices, help_text: str = "", **kwargs) -> django_filters.Filter:
@@ -228,7 +258,7 @@ class CountryFilterSet(PublicFilterSet):
     kind = by_choice("kind", CountryKind.choices)
     belt_and_road = BooleanChoiceFilter(
         method="filter_belt_and_road",
-        help_text="true: joined the Belt and Road Initiative (and did not leave).",
+        help_text="true: joined the Belt and Road Initiative and did not leave (published memberships).",
     )
 
     class Meta:
@@ -236,7 +266,10 @@ class CountryFilterSet(PublicFilterSet):
         fields = ["region", "kind", "belt_and_road"]
 
     def filter_belt_and_road(self, queryset, name, value):
-        member = ~Q(belt_and_road_joined="") & Q(belt_and_road_left="")
+        current = published_country_memberships().filter(
+            country=OuterRef("pk"), organisation=Organisation.BELT_AND_ROAD, left_on=""
+        )
+        member = Exists(current)
         return queryset.filter(member) if value == "true" else queryset.exclude(member)
 
 
@@ -255,10 +288,12 @@ class LegalFrameworkFilterSet(PublicFilterSet):
 
 class SourceFilterSet(PublicFilterSet):
     kind = by_choice("kind", SourceKind.choices)
-    language = django_filters.CharFilter(
-        field_name="language",
-        validators=[RegexValidator(r"^[a-z]{2,3}$", "An ISO 639 code in lower case, e.g. en, sr, es.")],
-        help_text="ISO 639-1 code, e.g. en, sr, it, es.",
+    language = _documented_as({"type": "string", "pattern": "^[a-z]{2,3}$"})(
+        django_filters.CharFilter(
+            field_name="language",
+            validators=[RegexValidator(r"^[a-z]{2,3}$", "An ISO 639 code in lower case, e.g. en, sr, es.")],
+            help_text="ISO 639-1 code, e.g. en, sr, it, es.",
+        )
     )
     published_after = FuzzyDateFilter(field_name="published_on", bound="after")
     published_before = FuzzyDateFilter(field_name="published_on", bound="before")

@@ -45,10 +45,11 @@ def validate_fuzzy_date(value: str) -> None:
 
 
 def format_fuzzy_date(value: str) -> str:
-    """'2017' -> '2017', '2017-02' -> 'Feb 2017', '2017-02-07' -> '7 Feb 2017'."""
+    """'2017' -> '2017', '2017-02' -> 'Feb 2017', '2017-02-07' -> '7 Feb 2017'; a value that is no
+    fuzzy date (a form's invalid input, shown back with its error) as it is."""
+    if not value or not _FUZZY_DATE_RE.match(value):
+        return value or ""
     precision = fuzzy_date_precision(value)
-    if precision is None:
-        return ""
     if precision == YEAR:
         return value
     month = calendar.month_abbr[int(value[5:7])]

@@ -4,10 +4,10 @@ from csp.middleware import CSPMiddleware
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
-    """django-csp's policy everywhere. Inline styles only where a third-party page needs them: the
-    admin (Django's templates) and Swagger UI (its page has a style block). Never inline scripts."""
+    """django-csp's policy everywhere. Inline styles only in the admin (Django's templates use them);
+    never inline scripts."""
 
-    INLINE_STYLE_PREFIXES = ("/admin/", "/api/docs/")
+    INLINE_STYLE_PREFIXES = ("/admin/",)
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)

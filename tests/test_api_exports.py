@@ -7,23 +7,14 @@ import json
 import pytest
 from django.utils import timezone
 
-from registry.csv_safety import escape_formula
-from tests import factories
+from registry.imports.csv_safety import escape_formula
+from tests import builders
 from tests.api_support import api_fixture, generous_throttling_fixture, world_fixture  # noqa: F401
+from tests.formula_payloads import FORMULA_PAYLOADS
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1"
-FORMULA_PAYLOADS = [
-    "=1+1",
-    '=HYPERLINK("http://evil.example","click")',
-    "+1+1",
-    "-2+3",
-    "@SUM(A1:A2)",
-    "\t=1+1",
-    "\r=1+1",
-    "=cmd|' /C calc'!A0",
-]
 
 
 def read_csv(response):
@@ -37,7 +28,9 @@ def test_escape_formula_prefixes_a_quote(payload):
     assert escape_formula(payload) == "'" + payload
 
 
-@pytest.mark.parametrize("value", ["Huawei", "", " =not at start", "1-2", "a@b.c", -5, -1.5, 0, None, True])
+@pytest.mark.parametrize(
+    "value", ["Huawei", "", "not = at start", "1-2", "a =b", "a@b.c", -5, -1.5, 0, None, True]
+)
 def test_escape_formula_leaves_the_rest(value):
     assert escape_formula(value) is value or escape_formula(value) == value
 
@@ -69,7 +62,7 @@ def test_deployments_csv(api, world):
 
 def test_csv_has_every_row_not_a_page_and_follows_filters(api, world):
     for number in range(60):
-        factories.deployment(f"bulk-{number:02}", f"Bulk {number}", world.rs, started_on="2020")
+        builders.deployment(f"bulk-{number:02}", f"Bulk {number}", world.rs, started_on="2020")
     rows = read_csv(api.get(f"{BASE}/deployments/?format=csv&country=RS"))
     assert len(rows) == 61
     rows = read_csv(api.get(f"{BASE}/deployments/?format=csv&country=RS&search=bulk&ordering=-name"))
@@ -116,7 +109,7 @@ def test_csv_values(api, world):
 
 @pytest.mark.parametrize("payload", FORMULA_PAYLOADS)
 def test_csv_escapes_formulas(api, world, payload):
-    factories.deployment("formula", payload, world.rs, summary=payload, data_managed_by="@evil")
+    builders.deployment("formula", payload, world.rs, summary=payload, data_managed_by="@evil")
     row = next(
         row for row in read_csv(api.get(f"{BASE}/deployments/?format=csv")) if row["slug"] == "formula"
     )
@@ -134,7 +127,7 @@ def test_csv_is_not_offered_on_details(api, world):
     assert detail.json() == {"format": ["Unknown format 'csv': use one of json."]}
     countries = api.get(f"{BASE}/countries/?format=geojson")
     assert countries.status_code == 400
-    assert countries.json() == {"format": ["Unknown format 'geojson': use one of json, csv."]}
+    assert countries.json() == {"format": ["Unknown format 'geojson': use one of json, csv, xlsx."]}
 
 
 def test_deployments_geojson(api, world):
@@ -155,7 +148,7 @@ def test_deployments_geojson(api, world):
 
 
 def test_deployment_without_coordinates_has_null_geometry(api, world):
-    factories.deployment("nowhere", "Nowhere", world.rs, places=[world.serbia])
+    builders.deployment("nowhere", "Nowhere", world.rs, places=[world.serbia])
     features = json.loads(api.get(f"{BASE}/deployments/?format=geojson&search=nowhere").getvalue())[
         "features"
     ]
@@ -183,3 +176,20 @@ def test_places_geojson_follows_filters(api, world):
             },
         }
     ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "deployments/?format=csv",  # COPY export
+        "camera-counts/?format=csv",
+        "vendors/?format=csv",  # the serializer's export
+        "deployments/?format=geojson",
+        "deployments/",
+        "deployments/safe-society/",
+        "deployments/?unknown=1",  # an error names the licence too
+    ],
+)
+def test_every_api_response_links_the_data_licence(api, world, path):
+    response = api.get(f"{BASE}/{path}")
+    assert response["Link"] == '<https://creativecommons.org/licenses/by/4.0/>; rel="license"'

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from openapi_schema_validator import OAS31Validator, oas31_format_checker, validate
 from openapi_spec_validator import validate as validate_spec
 
-from tests import factories
+from tests import builders
 from tests.api_support import api_fixture, generous_throttling_fixture, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -43,16 +43,22 @@ def test_schema_documents_filters_formats_and_errors(schema):
     }
     assert expected <= set(parameters)
     # The browsable HTML stays out of the machine contract.
-    assert set(parameters["format"]["schema"]["enum"]) == {"json", "csv", "geojson"}
+    assert set(parameters["format"]["schema"]["enum"]) == {"json", "csv", "geojson", "xlsx"}
     assert parameters["page_size"]["schema"]["maximum"] == 500
     assert set(operation["responses"]["200"]["content"]) == {
         "application/json",
         "text/csv",
         "application/geo+json",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
-    assert {"400", "429"} <= set(operation["responses"])
+    assert set(operation["responses"]) == {"200", "304", "400", "404", "406", "414", "429", "503"}
+    assert "security" not in operation  # public: generated clients need no authenticated client
+    started_after = next(p for p in operation["parameters"] if p["name"] == "started_after")
+    assert started_after["schema"]["pattern"].startswith("^[0-9]{4}(-")
     detail = schema["paths"]["/api/v1/deployments/{slug}/"]["get"]
     assert set(detail["responses"]["200"]["content"]) == {"application/json"}
+    slug = next(p for p in detail["parameters"] if p["in"] == "path")
+    assert slug["schema"]["pattern"] == "^[-a-zA-Z0-9_]+$"
     assert "404" in detail["responses"]
     contracts = {p["name"] for p in schema["paths"]["/api/v1/contracts/"]["get"]["parameters"]}
     assert {
@@ -105,11 +111,21 @@ def test_swagger_ui_is_served_locally(api):
     assert "SwaggerUIBundle" in script.content.decode()
 
 
+def test_swagger_ui_needs_no_inline_style(api):
+    response = api.get("/api/docs/")
+    html = response.content.decode()
+    assert "<style" not in html and " style=" not in html
+    assert "/static/api/swagger_ui.css" in html
+    policy = response["Content-Security-Policy"]
+    directives = [directive.strip() for directive in policy.split(";")]
+    assert "style-src 'self'" in directives and "unsafe-inline" not in policy
+
+
 def test_etag_and_304(api, world):
     url = f"{BASE}/deployments/?country=RS"
     first = api.get(url)
     assert first.status_code == 200
-    assert first["Cache-Control"] == "public, max-age=60"
+    assert first["Cache-Control"].startswith("public, max-age=60")
     assert first["ETag"]
     assert first["Last-Modified"]
     again = api.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
@@ -126,9 +142,17 @@ def test_etag_and_304(api, world):
 
 def test_last_modified_and_304_on_csv(api, world):
     first = api.get(f"{BASE}/deployments/?format=csv")
-    assert first["Cache-Control"] == "public, max-age=60"
+    b"".join(first.streaming_content)  # read to the end, as a client does
+    assert first["Cache-Control"].startswith("public, max-age=60")
     again = api.get(f"{BASE}/deployments/?format=csv", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert again.status_code == 304
+
+
+def test_an_unacceptable_accept_header_is_the_documented_406(api, world, schema):
+    response = api.get(f"{BASE}/deployments/", HTTP_ACCEPT="application/xml")
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert "406" in schema["paths"]["/api/v1/deployments/"]["get"]["responses"]
 
 
 def test_errors_and_browsable_html_are_not_publicly_cached(api, world):
@@ -157,7 +181,9 @@ def test_exports_have_their_own_limit(api, world, settings):
         "DEFAULT_THROTTLE_RATES": {"anon": "100/minute", "export": "1/minute"},
     }
     cache.clear()
-    assert api.get(f"{BASE}/deployments/?format=csv").status_code == 200
+    first = api.get(f"{BASE}/deployments/?format=csv")
+    assert first.status_code == 200
+    b"".join(first.streaming_content)
     response = api.get(f"{BASE}/deployments/?format=csv")
     assert response.status_code == 429
     assert response["Content-Type"] == "application/json"
@@ -192,7 +218,7 @@ def more_of_everything(world):
     world.ceiec.parent = world.huawei
     world.ceiec.save()
     for number in range(4):
-        deployment = factories.deployment(
+        deployment = builders.deployment(
             f"more-{number}",
             f"More {number}",
             world.it,
@@ -202,41 +228,44 @@ def more_of_everything(world):
             places=[world.cagliari],
             legal_frameworks=[world.ai_act],
         )
-        factories.camera_count(deployment, "2020", 10 + number, world.src, place=world.cagliari)
-        factories.contract(
+        builders.camera_count(deployment, "2020", 10 + number, world.src, place=world.cagliari)
+        builders.contract(
             f"more-contract-{number}",
             f"More contract {number}",
             world.cagliari_city,
             parties=[(world.huawei, "supplier")],
             deployments=[deployment, world.cagliari_system],
         )
-        vendor = factories.vendor(
+        vendor = builders.vendor(
             f"more-vendor-{number}",
             f"More vendor {number}",
             headquarters_country=world.cn,
             parent=world.huawei,
         )
-        factories.legal_framework(f"more-law-{number}", f"More law {number}", [world.it, world.eu])
-        factories.place(f"more-place-{number}", f"More place {number}", world.it, parent=world.cagliari)
-        factories.source(f"more-source-{number}")
-        factories.technology(f"more-tech-{number}", f"More tech {number}")
-        factories.country("FRDEESPT"[2 * number : 2 * number + 2], f"Country {number}").unions.add(world.eu)
+        builders.legal_framework(f"more-law-{number}", f"More law {number}", [world.it, world.eu])
+        builders.place(f"more-place-{number}", f"More place {number}", world.it, parent=world.cagliari)
+        builders.source(f"more-source-{number}")
+        builders.technology(f"more-tech-{number}", f"More tech {number}")
+        builders.country("FRDEESPT"[2 * number : 2 * number + 2], f"Country {number}").unions.add(world.eu)
         del vendor
 
 
 QUERIES_PER_LIST = {
     # count, page, one per prefetch, and Last-Modified; deployments and camera counts: count, the
     # page's ids, their JSON built by PostgreSQL (api/json_rows.py), Last-Modified
-    "countries": 4,
-    "legal-frameworks": 5,
+    "countries": 6,  # ... and the published memberships of the page's countries, and their citations
+    "legal-frameworks": 6,  # ... and the published laws that amend them (none here amends another)
     "vendors": 6,
     "deployments": 4,
-    "contracts": 6,
+    "contracts": 8,  # ... the published buyers, and the parties of every kind
     "camera-counts": 4,
     "sources": 3,
     "technologies": 3,
-    "places": 3,
+    "places": 5,  # ... the published parents, and the parent the filter names
 }
+# Pages whose rows all have what is prefetched (a prefetch with nothing to fetch runs no query): from
+# China on (its Belt and Road membership), and places that have a parent.
+LIST_QUERIES = {"countries": "&region=europe,asia", "places": "&parent=cagliari"}
 
 
 @pytest.mark.parametrize("endpoint", QUERIES_PER_LIST)
@@ -244,7 +273,7 @@ def test_query_count_does_not_grow_with_page_size(api, world, endpoint, django_a
     more_of_everything(world)
     for page_size in (1, 100):
         with django_assert_num_queries(QUERIES_PER_LIST[endpoint]):
-            response = api.get(f"{BASE}/{endpoint}/?page_size={page_size}")
+            response = api.get(f"{BASE}/{endpoint}/?page_size={page_size}{LIST_QUERIES.get(endpoint, '')}")
         assert response.status_code == 200
         assert len(response.json()["results"]) == min(page_size, response.json()["count"])
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from deployments.models import CameraCount, Contract, Deployment, DeploymentCitation
 from registry.choices import ReviewStatus
-from tests import factories
+from tests import builders
 from tests.api_support import api_fixture, generous_throttling_fixture, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_sql_json_keeps_unpublished_relations_out(api, settings, world):
     ],
 )
 def test_sql_json_escapes_text_as_the_serializer(api, settings, world, payload):
-    deployment = factories.deployment(
+    deployment = builders.deployment(
         "awkward", payload, world.rs, summary=payload, data_managed_by=payload, places=[world.belgrade]
     )
     DeploymentCitation.objects.create(record=deployment, source=world.src, quote=payload, locator=payload)
@@ -115,10 +115,10 @@ def test_sql_json_escapes_text_as_the_serializer(api, settings, world, payload):
 
 def test_sql_json_on_edge_values(api, settings, world):
     """No operator, unknown dates, dates of each precision, no amount, no coordinates, whole seconds."""
-    bare = factories.deployment(
+    bare = builders.deployment(
         "bare", "Bare", world.rs, started_on="", ended_on="2021-12-31", places=[world.serbia]
     )
-    factories.contract(
+    builders.contract(
         "no-amount",
         "No amount",
         world.mup,
@@ -126,7 +126,7 @@ def test_sql_json_on_edge_values(api, settings, world):
         deployments=[bare],
         parties=[(world.huawei, "supplier")],
     )
-    factories.contract(
+    builders.contract(
         "big-amount",
         "Big amount",
         world.mup,
@@ -157,11 +157,11 @@ def test_sql_json_on_edge_values(api, settings, world):
 def test_sql_json_writes_decimals_as_python_writes_floats(api, settings, world, latitude, longitude, amount):
     """Coordinates and amounts are JSON numbers, written by DRF as ``float(value)``: the SQL path
     gives the same text for each of them (PythonFloat in api/json_rows.py)."""
-    place = factories.place(
+    place = builders.place(
         "edge-place", "Edge", world.rs, latitude=Decimal(latitude), longitude=Decimal(longitude)
     )
-    edge = factories.deployment("edge", "Edge numbers", world.rs, places=[place])
-    factories.contract(
+    edge = builders.deployment("edge", "Edge numbers", world.rs, places=[place])
+    builders.contract(
         "edge-amount",
         "Edge amount",
         world.mup,
@@ -177,7 +177,7 @@ def test_sql_json_writes_decimals_as_python_writes_floats(api, settings, world, 
 
 def test_sql_json_escapes_line_separators_as_drf(api, settings, world):
     """DRF writes U+2028 and U+2029 escaped (so that the JSON is JavaScript too); PostgreSQL does not."""
-    factories.deployment("separators", "line\u2028paragraph\u2029end", world.rs, summary="\u2028")
+    builders.deployment("separators", "line\u2028paragraph\u2029end", world.rs, summary="\u2028")
     fast, slow = both_jsons(api, settings, f"{BASE}/deployments/?country=RS")
     assert fast == slow, first_difference(fast, slow)
     assert b"line\\u2028paragraph\\u2029end" in fast
@@ -232,14 +232,14 @@ LISTS = ("places", "technologies", "vendors", "legal_frameworks", "contracts", "
 def test_sql_json_orders_each_list_as_the_serializer(api, settings, world):
     """Several rows on one page, each with its own number of items in every list, inserted in an
     order that is neither the list's nor the name's; ties broken by id."""
-    twin_first = factories.place("zz-twin", "Twin", world.rs)
-    twin_second = factories.place("aa-twin", "Twin", world.rs)
-    alpha = factories.technology("zz-alpha", "Alpha tech")
-    law_a = factories.legal_framework("zz-law", "A law", [world.rs])
+    twin_first = builders.place("zz-twin", "Twin", world.rs)
+    twin_second = builders.place("aa-twin", "Twin", world.rs)
+    alpha = builders.technology("zz-alpha", "Alpha tech")
+    law_a = builders.legal_framework("zz-law", "A law", [world.rs])
     places = [world.serbia, twin_second, twin_first, world.belgrade]
     technologies = [world.video, alpha, world.face]
     for n in range(3):
-        deployment = factories.deployment(
+        deployment = builders.deployment(
             f"ordered-{n}",
             f"Ordered {n}",
             world.rs,
@@ -253,7 +253,7 @@ def test_sql_json_orders_each_list_as_the_serializer(api, settings, world):
         for index, (signed_on, name) in enumerate(
             [("2020", "B"), ("", "Z"), ("2019-05", "A"), ("2019-05", "A")]
         ):
-            factories.contract(
+            builders.contract(
                 f"ordered-{n}-contract-{index}",
                 name,
                 world.mup,
@@ -261,7 +261,7 @@ def test_sql_json_orders_each_list_as_the_serializer(api, settings, world):
                 parties=[
                     (world.huawei, "subcontractor"),
                     (world.ceiec, "supplier"),
-                    (world.huawei, "supplier"),
+                    (world.huawei, "supplier", world.src),  # once per source
                 ],
                 deployments=[deployment],
             )
@@ -299,8 +299,8 @@ def test_sql_json_orders_each_list_as_the_serializer(api, settings, world):
 def test_sql_json_lists_no_items_as_empty_lists(api, settings, world):
     """Rows with no related records, or only draft and retracted ones, have [] (not null) in every
     list, as a contract whose parties are all hidden has no vendors."""
-    factories.deployment("bare-lists", "Bare lists", world.ec)
-    hidden = factories.deployment(
+    builders.deployment("bare-lists", "Bare lists", world.ec)
+    hidden = builders.deployment(
         "only-hidden",
         "Only hidden",
         world.ec,
@@ -308,7 +308,7 @@ def test_sql_json_lists_no_items_as_empty_lists(api, settings, world):
         legal_frameworks=[world.draft_law],
     )
     world.draft_contract.deployments.add(hidden)
-    factories.contract(
+    builders.contract(
         "hidden-parties",
         "Hidden parties",
         world.ecu911,
@@ -339,7 +339,7 @@ def test_sql_json_lists_no_items_as_empty_lists(api, settings, world):
 )
 def test_sql_json_on_deep_pages(api, settings, world, query):
     for n in range(12):
-        factories.deployment(
+        builders.deployment(
             f"deep-{n:02}",
             f"Deep {n:02}",
             world.it,
@@ -408,10 +408,10 @@ def test_sql_detail_equals_serializer_detail_on_the_seed(api, settings, seed):
 def test_sql_detail_timeline_is_public_and_ordered(api, settings, world):
     """Draft counts, counts from unpublished sources, in date and kind order, ties (conflicting
     counts of one date) by id; a deployment without counts has []."""
-    tie_later = factories.camera_count(world.safe_society, "2019", 1200, world.src_es)
-    tie_earlier = factories.camera_count(world.safe_society, "2019", 900, world.src_es)
+    tie_later = builders.camera_count(world.safe_society, "2019", 1200, world.src_es)
+    tie_earlier = builders.camera_count(world.safe_society, "2019", 900, world.src_es)
     CameraCount.objects.filter(pk=tie_later.pk).update(id=tie_earlier.pk + 1000)
-    factories.camera_count(world.safe_society, "2019", 5, world.src_retracted)
+    builders.camera_count(world.safe_society, "2019", 5, world.src_retracted)
     detail = assert_same_detail(api, settings, f"{BASE}/deployments/safe-society/")
     assert [(c["as_of"], c["kind"], c["cameras"]) for c in detail["camera_counts"]] == [
         ("2019", "installed", 1000),
@@ -420,7 +420,7 @@ def test_sql_detail_timeline_is_public_and_ordered(api, settings, world):
         ("2021-03", "planned", 8100),
     ]
     assert detail["camera_counts"][0]["place"]["slug"] == "belgrade"
-    bare = factories.deployment("no-counts", "No counts", world.rs)
+    bare = builders.deployment("no-counts", "No counts", world.rs)
     assert assert_same_detail(api, settings, f"{BASE}/deployments/{bare.slug}/")["camera_counts"] == []
 
 
@@ -429,7 +429,6 @@ def test_sql_detail_timeline_is_public_and_ordered(api, settings, world):
     [
         "deployments/secret-pilot/",  # draft
         "deployments/under-review/",
-        "deployments/retracted-system/",
         "deployments/no-such-thing/",
         "camera-counts/00000000-0000-4000-8000-000000000000/",
         "camera-counts/not-a-uuid/",
@@ -440,6 +439,12 @@ def test_sql_detail_of_a_hidden_or_unknown_record_is_the_same_404(api, settings,
     assert fast == slow
 
 
+def test_sql_detail_of_a_retracted_record_is_the_same_410(api, settings, world):
+    fast, slow = both_jsons(api, settings, f"{BASE}/deployments/retracted-system/", status=410)
+    assert fast == slow
+    assert json.loads(fast)["kind"] == "deployment"
+
+
 def test_sql_detail_of_hidden_camera_counts_is_a_404(api, settings, world):
     for count in (world.count_draft, world.count_unsourced, world.count_of_draft, world.count_of_retracted):
         fast, slow = both_jsons(api, settings, f"{BASE}/camera-counts/{count.public_id}/", status=404)
@@ -448,8 +453,8 @@ def test_sql_detail_of_hidden_camera_counts_is_a_404(api, settings, world):
 
 def test_sql_detail_escapes_text_and_indents_as_the_serializer(api, settings, world):
     awkward = 'quote " \\ new\nline 华为 \u2028 <b>=1+1</b>'
-    deployment = factories.deployment("awkward-detail", awkward, world.rs, summary=awkward)
-    factories.camera_count(deployment, "2020-02-29", 7, world.src, notes=awkward, phase=awkward)
+    deployment = builders.deployment("awkward-detail", awkward, world.rs, summary=awkward)
+    builders.camera_count(deployment, "2020-02-29", 7, world.src, notes=awkward, phase=awkward)
     url = f"{BASE}/deployments/awkward-detail/"
     detail = assert_same_detail(api, settings, url)
     assert detail["name"] == detail["camera_counts"][0]["notes"] == awkward

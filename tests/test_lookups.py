@@ -1,4 +1,4 @@
-"""``field__any=[...]`` (registry/lookups.py) finds what ``field__in=[...]`` finds, with one parameter."""
+"""``field__any=[...]`` (registry/imports/lookups.py) finds what ``field__in=[...]`` finds, with one parameter."""
 
 import uuid
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InternalError, ProgrammingError, connection, transaction
 
+from deployments.derived import UNDATED_MESSAGE
 from deployments.models import CameraCount, Contract, Deployment, DeploymentCitation, Place
 from registry.choices import ReviewStatus
 from registry.models import Country, Source
@@ -39,12 +40,32 @@ def test_negative_camera_count_is_refused():
     assert "cameras" in message
 
 
-def test_camera_count_without_date_is_refused():
-    count = builders.camera_count()
+def test_undated_camera_count_of_an_undated_source_is_refused():
+    count = builders.camera_count(source_obj=builders.source(published_on=""))
     count.as_of = ""
-    assert validation_messages(count)["as_of"] == ["This field cannot be blank."]
-    assert "cameracount_has_date" in refused_by_database(
-        "UPDATE deployments_cameracount SET as_of = '' WHERE id = %s", [count.pk]
+    assert validation_messages(count)["as_of"] == [UNDATED_MESSAGE]
+    message = refused_by_database("UPDATE deployments_cameracount SET as_of = '' WHERE id = %s", [count.pk])
+    assert "deployments_cameracount_dated" in message or UNDATED_MESSAGE in message
+    count.refresh_from_db()
+    assert count.as_of == "2019"
+
+
+def test_undated_camera_count_takes_its_sources_date_and_follows_it():
+    source = builders.source(published_on="2021-08")
+    count = builders.camera_count(as_of="", source_obj=source)
+    count.full_clean()
+    count.refresh_from_db()
+    assert (count.timeline_date, count.timeline_date_basis, count.reported_on) == (
+        "2021-08",
+        "reported_on",
+        "2021-08",
+    )
+    Source.objects.filter(pk=source.pk).update(published_on="2021-09-02")
+    count.refresh_from_db()
+    assert count.timeline_date == "2021-09-02"
+    # The source's date cannot be removed while a count relies on it.
+    assert UNDATED_MESSAGE in refused_by_database(
+        "UPDATE registry_source SET published_on = '' WHERE id = %s", [source.pk]
     )
 
 
@@ -62,7 +83,7 @@ def test_end_before_start_is_refused_at_the_coarser_precision():
     deployment = builders.deployment(started_on="2018-05", ended_on="2018")  # same year: allowed
     deployment.full_clean()
     deployment.ended_on = "2017-12"
-    assert validation_messages(deployment)["__all__"] == ["A deployment cannot end before it starts."]
+    assert validation_messages(deployment)["ended_on"] == ["A deployment cannot end before it starts."]
     assert "deployment_ended_after_started" in refused_by_database(
         "UPDATE deployments_deployment SET ended_on = '2017' WHERE id = %s", [deployment.pk]
     )
@@ -103,7 +124,7 @@ def test_value_needs_a_currency_and_cannot_be_negative():
     ]
     contract.value_currency = "USD"
     contract.value_amount = -5
-    assert "A contract value cannot be negative." in validation_messages(contract)["__all__"]
+    assert "A contract value cannot be negative." in validation_messages(contract)["value_amount"]
     assert "contract_value_not_negative" in refused_by_database(
         "UPDATE deployments_contract SET value_amount = -5, value_currency = 'USD' WHERE id = %s",
         [contract.pk],
@@ -126,15 +147,15 @@ def test_unknown_country_code_is_refused():
         "XX is not an ISO 3166-1 alpha-2 code (e.g. RS, IT, EC, CO)."
     ]
     assert "country_code_is_two_capitals" in refused_by_database(
-        "INSERT INTO registry_country (code, name, kind, region, subregion, belt_and_road_joined, belt_and_road_left)"
-        " VALUES ('rs', 'lower', 'country', '', '', '', '')"
+        "INSERT INTO registry_country (code, name, kind, region, subregion)"
+        " VALUES ('rs', 'lower', 'country', '', '')"
     )
 
 
 def test_coordinates_must_be_on_earth_and_come_in_pairs():
     place = builders.place(latitude="44.8", longitude="20.4")
     place.latitude = 91
-    assert "Latitude must be between -90 and 90." in validation_messages(place)["__all__"]
+    assert "Latitude must be between -90 and 90." in validation_messages(place)["latitude"]
     place.latitude = None
     assert "Give both latitude and longitude, or neither." in validation_messages(place)["__all__"]
     assert "place_longitude_in_range" in refused_by_database(
@@ -186,19 +207,21 @@ def test_citation_field_must_exist_on_the_record_and_a_source_is_cited_once_per_
         ]
     duplicate = DeploymentCitation(record=deployment, source=source, field="started_on")
     assert validation_messages(duplicate)["__all__"] == [
-        "This source is already cited for this field of the record."
+        "This source is already cited for this field (or item) of the record."
     ]
 
 
 def test_wikidata_qid_and_language_formats():
     vendor = builders.vendor(wikidata_qid="Q160120")
     vendor.wikidata_qid = "160120"
-    assert validation_messages(vendor)["__all__"] == ["A Wikidata QID is Q followed by digits, e.g. Q160120."]
+    assert validation_messages(vendor)["wikidata_qid"] == [
+        "A Wikidata QID is Q followed by digits, e.g. Q160120."
+    ]
     source = Source(slug="s", title="t", kind="news", language="EN")
-    assert (
-        "The language is an ISO 639 code in lower case, e.g. en or sr."
-        in validation_messages(source)["__all__"]
-    )
+    assert validation_messages(source)["language"] == [
+        "'EN' is not an ISO 639-1 language code: write the two-letter code in lower case, e.g. en, sr, es "
+        "(English is en)."
+    ]
 
 
 def test_camera_count_natural_key_is_its_public_id():

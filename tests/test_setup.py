@@ -1,15 +1,17 @@
 """The set-up a new user relies on: settings from the environment and the local curator account."""
 
+import logging
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pgtrigger
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
-from registry.roles import CURATORS_GROUP
+from registry.curation.roles import CURATORS_GROUP
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,7 +42,7 @@ def test_database_url_without_secret_key_refuses_to_start():
 def test_database_url_must_be_postgresql():
     result = import_settings(
         DATABASE_URL="sqlite:///registry.db",
-        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_SECRET_KEY="test-only-not-a-secret-" + "0123456789abcdef" * 3,  # strong enough to start
         DJANGO_ALLOWED_HOSTS="registry.example.org",
     )
     assert result.returncode != 0
@@ -50,7 +52,7 @@ def test_database_url_must_be_postgresql():
 def test_database_url_is_used_and_debug_is_off_by_default():
     result = import_settings(
         DATABASE_URL="postgres://u@127.0.0.1:5432/elsewhere",
-        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_SECRET_KEY="test-only-not-a-secret-" + "0123456789abcdef" * 3,  # strong enough to start
         DJANGO_ALLOWED_HOSTS="registry.example.org",
     )
     assert result.returncode == 0, result.stderr
@@ -79,14 +81,71 @@ def test_local_curator_password_is_printed_once(settings, capsys):
 
 
 @pytest.mark.django_db
-def test_local_curator_is_refused_on_a_database_url(settings):
+def test_local_curator_is_not_created_on_a_database_url_and_make_run_goes_on(settings, capsys):
     settings.EMBEDDED_DATABASE = False
-    with pytest.raises(CommandError, match="Refusing"):
-        call_command("ensure_local_curator")
+    call_command("ensure_local_curator")  # no CommandError: `make run` continues to runserver
+    assert "createsuperuser" in capsys.readouterr().out
     assert not get_user_model().objects.filter(username="curator").exists()
+
+
+@pytest.mark.django_db
+def test_local_curator_is_created_on_a_database_url_when_forced(settings, capsys):
+    settings.EMBEDDED_DATABASE = False
+    call_command("ensure_local_curator", force=True)
+    assert "username 'curator', password '" in capsys.readouterr().out
+    assert get_user_model().objects.filter(username="curator", is_staff=True).exists()
 
 
 def test_healthz_answers_when_the_database_does(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_debug_mode_prints_each_log_record_once():
+    code = (
+        "import django; django.setup(); import logging; "
+        "logging.getLogger('django.request').warning('marker-django'); "
+        "logging.getLogger('registry.anything').warning('marker-registry')"
+    )
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="registry.settings",
+        DJANGO_DEBUG="1",
+        DJANGO_SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://u@127.0.0.1:5432/not-connected-to",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stderr.count("marker-django") == 1, result.stderr
+    assert result.stderr.count("marker-registry") == 1, result.stderr
+
+
+@pytest.mark.django_db
+def test_migrate_installs_a_missing_trigger_once_then_says_nothing(caplog):
+    model, trigger = next(
+        (model, trigger)
+        for model, trigger in pgtrigger.registered()
+        if model._meta.db_table == "registry_country_unions" and trigger.name == "insert_insert"
+    )
+    trigger.uninstall(model)
+    assert trigger.get_installation_status(model)[0] == "UNINSTALLED"
+
+    with caplog.at_level(logging.INFO):
+        call_command("migrate", verbosity=0)
+    installing = [record.getMessage() for record in caplog.records if "Installing" in record.getMessage()]
+    assert installing == ["Installing trigger insert_insert on registry_country_unions."]
+    assert trigger.get_installation_status(model) == ("INSTALLED", True)
+
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        call_command("migrate", verbosity=0)
+    assert [
+        record.getMessage() for record in caplog.records if record.name.startswith(("pgtrigger", "registry"))
+    ] == []

@@ -10,8 +10,8 @@ from django.db import transaction
 
 from deployments.models import Deployment, DeploymentCitation
 from registry.choices import ReviewStatus
-from registry.roles import CURATORS_GROUP, REVIEWERS_GROUP
-from registry.workflow import allowed_transitions, transition
+from registry.curation.roles import CURATORS_GROUP, REVIEWERS_GROUP
+from registry.curation.workflow import allowed_transitions, transition
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,8 @@ def test_publishing_without_a_citation_is_refused_with_what_is_missing(reviewer)
     with pytest.raises(ValidationError) as error:
         transition(record, name="publish", user=reviewer)
     assert error.value.messages == [
-        "Cannot publish Safe Society: it has no citation. Add at least one source in its Citations."
+        "Cannot publish Safe Society yet:",
+        "It has no citation: add at least one source in its Citations.",
     ]
     assert status_of(record) == ReviewStatus.IN_REVIEW
 
@@ -99,7 +100,7 @@ def test_a_citation_counts_only_once_its_source_is_published(reviewer):
     record = builders.deployment(review_status=ReviewStatus.IN_REVIEW)
     source = builders.source(review_status=ReviewStatus.DRAFT)
     DeploymentCitation.objects.create(record=record, source=source)
-    with pytest.raises(ValidationError, match="none of its cited sources is published"):
+    with pytest.raises(ValidationError, match="which is draft: publish the source first"):
         transition(record, name="publish", user=reviewer)
     transition(source, name="publish", user=reviewer)
     transition(record, name="publish", user=reviewer)
@@ -110,7 +111,7 @@ def test_camera_count_is_published_only_with_a_published_source(reviewer):
     count = builders.camera_count(
         review_status=ReviewStatus.DRAFT, source=builders.source(review_status="draft")
     )
-    with pytest.raises(ValidationError, match="its source .* is not published yet"):
+    with pytest.raises(ValidationError, match="Its source “.*” is draft: publish that source first"):
         transition(count, name="publish", user=reviewer)
 
 

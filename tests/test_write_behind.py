@@ -1,4 +1,4 @@
-"""An import writes each batch of new records while it validates the next (registry/write_behind.py):
+"""An import writes each batch of new records while it validates the next (registry/imports/write_behind.py):
 every query waits for the write in flight, a write that fails is the file's error and leaves
 nothing behind, and files of several batches are stored whole, with their history."""
 
@@ -9,9 +9,9 @@ from django.db import IntegrityError, connection, transaction
 
 from deployments.models import CameraCount
 from deployments.resources import CameraCountResource
-from registry.copy_insert import DrawnKeys, prepare_copy
-from registry.resources import pooled_uuid4, read_dataset
-from registry.write_behind import WriteBehind
+from registry.imports.copy_insert import DrawnKeys, prepare_copy
+from registry.imports.resources import pooled_uuid4, read_dataset
+from registry.imports.write_behind import WriteBehind
 from tests import builders
 from tests.test_import_export import camera_count_rows, csv_bytes, snapshot
 

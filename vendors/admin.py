@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import CharField, F, Func, Value
 
-from registry.admin_utils import (
+from registry.curation.admin_base import (
     CitationAdmin,
     CitationInline,
     RegistryModelAdmin,

@@ -3,12 +3,16 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
 from registry.choices import Confidence
+from registry.constraints import FieldCheckConstraint
+from registry.curation.citations import Citation
+from registry.curation.history import track_history
+from registry.curation.models import CuratedManager, CuratedModel, protect_published_slug
 from registry.fields import FuzzyDateField
-from registry.history import track_history
-from registry.models import Citation, CuratedManager, CuratedModel, protect_published_slug
+from registry.publication import track_publication
 from vendors.choices import DesignationList, Ownership
 
 
+@track_publication
 @track_history
 class Vendor(CuratedModel):
     """A company that sells, builds or finances surveillance systems."""
@@ -29,6 +33,7 @@ class Vendor(CuratedModel):
     description = models.TextField(blank=True)
 
     objects = CuratedManager()
+    review_parts = ("citations", "designations")
 
     class Meta:
         ordering = ["name"]
@@ -38,13 +43,15 @@ class Vendor(CuratedModel):
             models.Index(fields=["updated_at"], name="vendor_updated_at"),
         ]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=models.Q(wikidata_qid="") | models.Q(wikidata_qid__regex=r"^Q[1-9][0-9]*$"),
+                field="wikidata_qid",
                 name="vendor_wikidata_qid_format",
                 violation_error_message="A Wikidata QID is Q followed by digits, e.g. Q160120.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=~models.Q(parent=models.F("pk")),
+                field="parent",
                 name="vendor_not_its_own_parent",
                 violation_error_message="A vendor cannot be its own parent.",
             ),
@@ -63,6 +70,7 @@ class DesignationManager(models.Manager):
         return self.get(vendor__slug=vendor_slug, list_name=list_name, designated_on=designated_on)
 
 
+@track_publication
 @track_history
 class Designation(models.Model):
     """A government listing of a vendor: US Entity List, FCC Covered List, OFAC sanctions."""
@@ -96,6 +104,7 @@ class Designation(models.Model):
         return (self.vendor.slug, self.list_name, self.designated_on)
 
 
+@track_publication
 @track_history
 class VendorCitation(Citation):
     record = models.ForeignKey(Vendor, on_delete=models.CASCADE, related_name="citations")

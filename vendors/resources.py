@@ -1,6 +1,6 @@
-"""Import and export of vendors, their designations and citations (see registry/resources.py)."""
+"""Import and export of vendors, their designations and citations (see registry/imports/resources.py)."""
 
-from registry.resources import CitationResource, RegistryResource
+from registry.imports.resources import CitationResource, RegistryResource
 from vendors.models import Designation, Vendor, VendorCitation
 
 

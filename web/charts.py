@@ -52,7 +52,7 @@ def camera_count_chart(counts) -> dict | None:
     counts = list(counts)
     if not counts:
         return None
-    ranges = {count.as_of: fuzzy_date_range(count.as_of) for count in counts}
+    ranges = {count.timeline_date: fuzzy_date_range(count.timeline_date) for count in counts}
     first_year = min(start.year for start, _ in ranges.values())
     last_year = max(end.year for _, end in ranges.values())
     x0 = date(first_year, 1, 1).toordinal()
@@ -68,10 +68,10 @@ def camera_count_chart(counts) -> dict | None:
 
     by_date: dict[str, list] = {}
     for count in counts:
-        by_date.setdefault(count.as_of, []).append(count)
+        by_date.setdefault(count.timeline_date, []).append(count)
     marks = []
-    for as_of, same_date in by_date.items():
-        start, end = ranges[as_of]
+    for dated, same_date in by_date.items():
+        start, end = ranges[dated]
         middle = (start.toordinal() + end.toordinal()) / 2
         for index, count in enumerate(same_date):
             x = x_of(middle) + (index - (len(same_date) - 1) / 2) * SPREAD

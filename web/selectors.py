@@ -1,32 +1,35 @@
 """Reads of the public website that the apps' selectors do not provide, each built on them.
 
-Every queryset here starts from a ``published_*``/``public_*`` selector (or reference data), so a
-draft, in-review or retracted record never reaches a page, a figure, a map or a related list.
+Every queryset here starts from a ``published_*``/``public_*`` selector (or countries, reference
+data), so a draft, in-review or retracted record never reaches a page, a figure, a map or a related
+list; places, technologies and public bodies come from deployments/selectors.py, published only.
 """
 
 from dataclasses import dataclass
 from itertools import chain
 
-from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from deployments.choices import CameraCountKind
 from deployments.models import (
     ContractCitation,
-    ContractParty,
     Deployment,
     DeploymentCitation,
     DeploymentVendor,
 )
 from deployments.selectors import (
     places,
-    public_deployment_details,
+    public_bodies,
+    public_deployment_pages,
     published_camera_counts,
+    published_contract_parties,
     published_contracts,
     published_deployments,
+    published_parties,
     published_vendor_roles,
     technologies,
 )
+from registry.db_router import read_connection
 from registry.models import Country, LegalFrameworkCitation, Source
 from registry.selectors import (
     countries,
@@ -90,12 +93,12 @@ class HeadlineFigures:
 
 
 def latest_installed_counts() -> QuerySet:
-    """Per published deployment: the most recent published "installed" count (by its as-of date;
+    """Per published deployment: the most recent published "installed" count (by its timeline date;
     when sources disagree on that date, the highest of them), as (deployment_id, cameras) rows."""
     return (
         published_camera_counts()
         .filter(kind=CameraCountKind.INSTALLED)
-        .order_by("deployment_id", "-as_of", "-cameras")
+        .order_by("deployment_id", "-timeline_date", "-cameras")
         .distinct("deployment_id")
         .values_list("deployment_id", "cameras")
     )
@@ -105,7 +108,7 @@ def _total_and_count(rows: QuerySet) -> tuple[int, int]:
     """SUM of the ``cameras`` of ``rows`` and their number, in the database (Django cannot aggregate
     a DISTINCT ON queryset; at a million counts the rows were ~90,000 Python tuples)."""
     sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(SUM(t.cameras), 0), COUNT(*) FROM ({sql}) AS t", params)  # noqa: S608
         return cursor.fetchone()
 
@@ -172,12 +175,14 @@ def vendors_with_deployments():
 
 
 def deployment_detail() -> QuerySet[Deployment]:
-    """A published deployment with everything its page shows (its API detail + contract citations)."""
-    return public_deployment_details().prefetch_related(
+    """A published deployment with everything its page shows (its API detail, its measurements and
+    contract citations)."""
+    return public_deployment_pages().prefetch_related(
         Prefetch(
             "contracts__citations",
             queryset=published_citations(ContractCitation),
         ),
+        Prefetch("contracts__parties", queryset=published_contract_parties(), to_attr="public_parties"),
         "legal_frameworks__jurisdictions",
     )
 
@@ -206,8 +211,10 @@ def vendor_related(vendor) -> dict:
         .order_by("deployment__name", "role")
     )
     parties = (
-        ContractParty.objects.filter(vendor=vendor, contract__in=published_contracts())
-        .select_related("contract__buyer__country")
+        published_parties()
+        .filter(vendor=vendor, contract__in=published_contracts())
+        .select_related("contract")
+        .prefetch_related(Prefetch("contract__buyer", queryset=public_bodies().select_related("country")))
         .order_by("contract__signed_on", "contract__name")
     )
     return {
@@ -251,8 +258,9 @@ def source_uses(source: Source) -> dict:
         .order_by("record__name", "field"),
         "camera_counts": published_camera_counts()
         .filter(source=source)
-        .select_related("deployment", "place")
-        .order_by("deployment__name", "as_of"),
+        .select_related("deployment")
+        .prefetch_related(Prefetch("place", queryset=places()))
+        .order_by("deployment__name", "timeline_date"),
         "designations": published_designations()
         .filter(source=source, vendor__in=published_vendors())
         .select_related("vendor")

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from web import views
+from web import releases, views
+from web.feeds import ChangesFeed
 
 app_name = "web"
 
@@ -14,4 +15,7 @@ urlpatterns = [
     path("vendors/<slug:slug>/", views.vendor_detail, name="vendor-detail"),
     path("legal-frameworks/<slug:slug>/", views.legal_framework_detail, name="legal-framework-detail"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
+    path("feeds/changes.atom", ChangesFeed(), name="changes-feed"),
+    path("releases/", releases.release_list, name="release-list"),
+    path("releases/<str:version>/<str:name>", releases.release_file, name="release-file"),
 ]

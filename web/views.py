@@ -1,12 +1,13 @@
 """Pages of the public website. Every read goes through the published-only selectors (web/selectors.py
 builds on the apps' own) and the API's FilterSets, so a page shows exactly what the API shows."""
 
+from functools import wraps
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -15,13 +16,21 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 
 from api.conditional import last_modified
 from api.filters import FullTextSearchFilter
+from api.licence import DATA_LICENCE_NAME, DATA_LICENCE_URL
 from api.views.deployments import DeploymentViewSet
 from deployments.choices import DeploymentStatus, GovernanceConcern
+from deployments.claims import CLAIM_LISTS, CONCERNS, CONFIDENCE_CHOICES, PURPOSES, TECHNOLOGIES, item_claims
 from deployments.filtersets import DeploymentFilterSet
+from deployments.models import Deployment
 from registry.choices import Region
+from registry.curation.tombstones import tombstone
+from registry.models import LegalFramework, Source
+from vendors.models import Vendor
 from web import selectors
 from web.charts import camera_count_chart
 from web.labels import label
+from web.releases import latest_release_citation
+from web.timeline import deployment_timeline
 
 PAGE_SIZE = 20
 HOME_DEPLOYMENTS = 100  # listed and mapped on the home page; more are searched on /deployments/
@@ -46,6 +55,11 @@ def _record_changes_url(model: str, identifier: str) -> str | None:
     return f"{feed}?{urlencode({'model': model, 'record': identifier})}" if feed else None
 
 
+def _record_feed(name: str, **filters) -> dict:
+    """The Atom feed of the changes concerning one country, vendor or deployment (web/feeds.py)."""
+    return {"name": name, "url": f"{reverse('web:changes-feed')}?{urlencode(filters)}"}
+
+
 def _cite(request, title: str, api_url: str) -> dict:
     """What the "cite this" block shows."""
     return {
@@ -53,7 +67,30 @@ def _cite(request, title: str, api_url: str) -> dict:
         "url": request.build_absolute_uri(request.path),
         "accessed": timezone.localdate(),
         "api_url": request.build_absolute_uri(api_url),
+        "licence_name": DATA_LICENCE_NAME,
+        "licence_url": DATA_LICENCE_URL,
+        "release": latest_release_citation(request),
     }
+
+
+def retraction_notice(model, kind: str, field: str = "slug"):
+    """A record page's decorator: a retracted record answers 410 Gone with its retraction notice
+    (what it was, when and why it was retracted) instead of "not found"."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, **kwargs):
+            try:
+                return view(request, **kwargs)
+            except Http404:
+                gone = tombstone(model, kind=kind, field=field, value=kwargs[field])
+                if gone is None:
+                    raise
+                return render(request, "web/retracted.html", {"gone": gone}, status=410)
+
+        return wrapper
+
+    return decorate
 
 
 # --- Home ----------------------------------------------------------------------------------------
@@ -139,6 +176,14 @@ def _facets(form) -> list[dict]:
                 "concern", [(value, label("concern", value)) for value in GovernanceConcern.values]
             ),
         },
+        {
+            "name": "confidence",
+            "legend": _("How sure the sources are"),
+            "help": _("Of the technologies or concerns you tick: confirmed only, for facts."),
+            "options": options(
+                "confidence", [(value, label("confidence", value)) for value, _text in CONFIDENCE_CHOICES]
+            ),
+        },
     ]
 
 
@@ -208,8 +253,18 @@ def _link(text, url=None) -> dict:
     return {"text": text, "url": url}
 
 
+def _item(text, confidence: str) -> dict:
+    """An item of a list fact, with how sure its sources are (a badge unless confirmed)."""
+    return {**_link(text), "confidence": confidence}
+
+
 def _deployment_facts(deployment, cited: dict[str, list]) -> list[dict]:
-    """The facts of a deployment, each with the citations that support that field."""
+    """The facts of a deployment, each with the citations that support that field; each item of a
+    list (a technology, a purpose, a concern) with its own confidence (deployments/claims.py)."""
+    confidences = {
+        claims.field: {entry[claims.name]: entry["confidence"] for entry in item_claims(deployment, claims)}
+        for claims in CLAIM_LISTS
+    }
     country_url = reverse("web:country-detail", args=[deployment.country.code])
     operator = deployment.operator
     facts = [
@@ -226,12 +281,16 @@ def _deployment_facts(deployment, cited: dict[str, list]) -> list[dict]:
         {
             "field": "technologies",
             "label": _("Technologies"),
-            "values": [_link(t.name) for t in deployment.technologies.all()],
+            "values": [
+                _item(t.name, confidences[TECHNOLOGIES.field][t.slug]) for t in deployment.technologies.all()
+            ],
         },
         {
             "field": "purposes",
             "label": _("Purposes"),
-            "values": [_link(label("purpose", p)) for p in deployment.purposes],
+            "values": [
+                _item(label("purpose", p), confidences[PURPOSES.field][p]) for p in deployment.purposes
+            ],
         },
         {
             "field": "data_location",
@@ -246,7 +305,10 @@ def _deployment_facts(deployment, cited: dict[str, list]) -> list[dict]:
         {
             "field": "governance_concerns",
             "label": _("Governance concerns"),
-            "values": [_link(label("concern", c)) for c in deployment.governance_concerns],
+            "values": [
+                _item(label("concern", c), confidences[CONCERNS.field][c])
+                for c in deployment.governance_concerns
+            ],
         },
     ]
     for fact in facts:
@@ -256,6 +318,7 @@ def _deployment_facts(deployment, cited: dict[str, list]) -> list[dict]:
     return facts
 
 
+@retraction_notice(Deployment, "deployment")
 def deployment_detail(request, slug: str):
     deployment = get_object_or_404(selectors.deployment_detail(), slug=slug)
     cited = _citations_by_field(deployment.citations.all())
@@ -272,9 +335,13 @@ def deployment_detail(request, slug: str):
         "contracts": contracts,
         "legal_frameworks": deployment.legal_frameworks.all(),
         "camera_counts": counts,
+        "stated_costs": deployment.stated_costs.all(),
+        "timeline": deployment_timeline(deployment.timeline_events.all(), contracts, counts),
         "chart": camera_count_chart(counts),
+        "measurements": deployment.measurements.all(),
         "map_points": selectors.map_points([deployment]),
         "changes_feed_url": _record_changes_url("deployment", deployment.slug),
+        "record_feed": _record_feed(deployment.name, deployment=deployment.slug),
         "cite": _cite(
             request, deployment.name, reverse("api:deployment-detail", kwargs={"slug": deployment.slug})
         ),
@@ -298,22 +365,26 @@ def country_detail(request, code: str):
         "legal_frameworks": related["legal_frameworks"],
         "map_points": selectors.map_points(deployments),
         "deployments_url": f"{reverse('web:deployment-list')}?country={country.code}",
+        "record_feed": _record_feed(country.name, country=country.code),
         "cite": _cite(request, country.name, reverse("api:country-detail", kwargs={"code": country.code})),
     }
     return render(request, "web/country_detail.html", context)
 
 
+@retraction_notice(Vendor, "vendor")
 def vendor_detail(request, slug: str):
     vendor = get_object_or_404(selectors.vendor_detail(), slug=slug)
     context = {
         "vendor": vendor,
         **selectors.vendor_related(vendor),
         "deployments_url": f"{reverse('web:deployment-list')}?vendor={vendor.slug}",
+        "record_feed": _record_feed(vendor.name, vendor=vendor.slug),
         "cite": _cite(request, vendor.name, reverse("api:vendor-detail", kwargs={"slug": vendor.slug})),
     }
     return render(request, "web/vendor_detail.html", context)
 
 
+@retraction_notice(LegalFramework, "legal-framework")
 def legal_framework_detail(request, slug: str):
     framework = get_object_or_404(selectors.legal_framework_detail(), slug=slug)
     context = {
@@ -327,6 +398,7 @@ def legal_framework_detail(request, slug: str):
     return render(request, "web/legal_framework_detail.html", context)
 
 
+@retraction_notice(Source, "source")
 def source_detail(request, slug: str):
     source = get_object_or_404(selectors.source_detail(), slug=slug)
     context = {

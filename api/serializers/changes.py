@@ -29,19 +29,23 @@ class ChangeSerializer(serializers.Serializer):
 
     model = serializers.ChoiceField(choices=list(FEED_MODELS), read_only=True)
     identifier = serializers.CharField(
-        read_only=True, help_text="The record's slug (public_id for a camera count)."
+        read_only=True, help_text="The record's slug (public_id for a camera count or an event)."
     )
     name = serializers.CharField(read_only=True)
     url = serializers.URLField(read_only=True, help_text="The record in the API.")
     changed_at = serializers.DateTimeField(read_only=True)
     kind = serializers.ChoiceField(
-        choices=["published", "updated"],
+        choices=["published", "updated", "retracted"],
         read_only=True,
         help_text="published: the record became public (first time, or again after a retraction) "
         "and `changes` compares it with its previous published state, if any; "
-        "updated: it was changed while published.",
+        "updated: it was changed while published; retracted: the registry withdrew it (its URL "
+        "answers 410 Gone), `retraction_reason` says why and `changes` is empty.",
     )
     changes = FieldChangeSerializer(many=True, read_only=True)
+    retraction_reason = serializers.CharField(
+        read_only=True, allow_null=True, help_text="For a retraction, the public reason; otherwise null."
+    )
 
 
 class ChangeExportSerializer(serializers.Serializer):
@@ -53,6 +57,7 @@ class ChangeExportSerializer(serializers.Serializer):
     url = serializers.CharField(read_only=True)
     changed_at = serializers.DateTimeField(read_only=True)
     kind = serializers.CharField(read_only=True)
+    retraction_reason = serializers.CharField(read_only=True, allow_null=True)
     changed_fields = serializers.SerializerMethodField()
     changes = serializers.SerializerMethodField()
 

@@ -26,8 +26,8 @@ class CountryExportSerializer(ExportSerializer):
     region = flat("region")
     subregion = flat("subregion")
     union_codes = JoinedField("code", source="unions")
-    belt_and_road_joined = flat("belt_and_road_joined")
-    belt_and_road_left = flat("belt_and_road_left")
+    # Published memberships as "organisation joined/left" (ISO 8601 intervals; "/.." while a member).
+    memberships = JoinedField("interval")
 
 
 class LegalFrameworkExportSerializer(ExportSerializer):
@@ -40,9 +40,13 @@ class LegalFrameworkExportSerializer(ExportSerializer):
     jurisdiction_codes = JoinedField("code", source="jurisdictions")
     jurisdiction_names = JoinedField("name", source="jurisdictions")
     reference = flat("reference")
+    proposed_on = flat("proposed_on")
     adopted_on = flat("adopted_on")
+    published_on = flat("published_on")
     in_force_on = flat("in_force_on")
+    applies_from = flat("applies_from")
     ended_on = flat("ended_on")
+    amends_slug = flat("amends.slug")
     oversight_authority = flat("oversight_authority")
     covers_biometric_surveillance = flat("covers_biometric_surveillance")
     official_url = flat("official_url")
@@ -109,6 +113,31 @@ class PlaceExportSerializer(ExportSerializer):
         return {"type": "Point", "coordinates": coordinates} if coordinates else None
 
 
+class PublicBodyExportSerializer(ExportSerializer):
+    slug = flat("slug")
+    url = LinkField("api:public-body-detail")
+    name = flat("name")
+    kind = flat("kind")
+    country_code = flat("country.code")
+    country_name = flat("country.name")
+    place_slug = flat("place.slug")
+    place_name = flat("place.name")
+    parent_slug = flat("parent.slug")
+    parent_name = flat("parent.name")
+    website = flat("website")
+
+
+class OrganisationExportSerializer(ExportSerializer):
+    slug = flat("slug")
+    url = LinkField("api:organisation-detail")
+    name = flat("name")
+    kind = flat("kind")
+    country_code = flat("country.code")
+    country_name = flat("country.name")
+    website = flat("website")
+    notes = flat("notes")
+
+
 class DeploymentExportSerializer(ExportSerializer):
     slug = flat("slug")
     url = LinkField("api:deployment-detail")
@@ -118,6 +147,9 @@ class DeploymentExportSerializer(ExportSerializer):
     region = flat("country.region")
     place_slugs = JoinedField("slug", source="places")
     place_names = JoinedField("name", source="places")
+    # Where the places are (aligned with place_slugs; empty where a place has no coordinates).
+    place_latitudes = JoinedField("latitude", source="places")
+    place_longitudes = JoinedField("longitude", source="places")
     operator_slug = flat("operator.slug")
     operator_name = flat("operator.name")
     status = flat("status")
@@ -137,6 +169,9 @@ class DeploymentExportSerializer(ExportSerializer):
     contract_slugs = JoinedField("slug", source="contracts")
     summary = flat("summary")
     citation_sources = JoinedField("source.slug", source="citations")
+    # The cited sources' addresses (aligned with citation_sources; empty where a source has none).
+    citation_urls = JoinedField("source.url", source="citations")
+    citation_archived_urls = JoinedField("source.archived_url", source="citations")
     updated_at = flat("updated_at")
 
     def geometry(self, obj):
@@ -163,6 +198,15 @@ class ContractExportSerializer(ExportSerializer):
     vendor_slugs = JoinedField("vendor.slug", source="parties")
     vendor_names = JoinedField("vendor.name", source="parties")
     vendor_roles = JoinedField("role", source="parties")
+    # Every kind of party, one per source (aligned columns; roles within a party joined by ",").
+    party_kinds = JoinedField("kind", source="public_parties")
+    party_slugs = JoinedField("party.slug", source="public_parties")
+    party_names = JoinedField("party.name", source="public_parties")
+    party_roles = JoinedField("role_codes", source="public_parties")
+    party_contribution_amounts = JoinedField("contribution_amount", source="public_parties")
+    party_contribution_currencies = JoinedField("contribution_currency", source="public_parties")
+    party_sources = JoinedField("source.slug", source="public_parties")
+    party_confidences = JoinedField("confidence", source="public_parties")
     deployment_slugs = JoinedField("slug", source="deployments")
     deployment_names = JoinedField("name", source="deployments")
     summary = flat("summary")
@@ -177,10 +221,51 @@ class CameraCountExportSerializer(ExportSerializer):
     deployment_name = flat("deployment.name")
     country_code = flat("deployment.country.code")
     as_of = flat("as_of")
+    reported_on = flat("source.published_on")
+    qualifier = flat("qualifier")
     cameras = flat("cameras")
     locations = flat("locations")
     kind = flat("kind")
     phase = flat("phase")
+    place_slug = flat("place.slug")
+    place_name = flat("place.name")
+    source_slug = flat("source.slug")
+    source_title = flat("source.title")
+    locator = flat("locator")
+    confidence = flat("confidence")
+    notes = flat("notes")
+    updated_at = flat("updated_at")
+
+
+class EventExportSerializer(ExportSerializer):
+    public_id = flat("public_id")
+    url = LinkField("api:event-detail", "public_id")
+    deployment_slug = flat("deployment.slug")
+    deployment_name = flat("deployment.name")
+    country_code = flat("deployment.country.code")
+    kind = flat("kind")
+    occurred_on = flat("occurred_on")
+    description = flat("description")
+    contract_slug = flat("contract.slug")
+    legal_framework_slug = flat("legal_framework.slug")
+    source_slug = flat("source.slug")
+    source_title = flat("source.title")
+    source_url = flat("source.url")
+    locator = flat("locator")
+    quote = flat("quote")
+
+
+class MeasurementExportSerializer(ExportSerializer):
+    public_id = flat("public_id")
+    url = LinkField("api:measurement-detail", "public_id")
+    deployment_slug = flat("deployment.slug")
+    deployment_name = flat("deployment.name")
+    country_code = flat("deployment.country.code")
+    what = flat("what")
+    as_of = flat("as_of")
+    reported_on = flat("source.published_on")
+    qualifier = flat("qualifier")
+    quantity = flat("quantity")
     place_slug = flat("place.slug")
     place_name = flat("place.name")
     source_slug = flat("source.slug")

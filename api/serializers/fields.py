@@ -90,7 +90,8 @@ def dig(obj, path: str | None):
 
 @extend_schema_field(OpenApiTypes.STR)
 class JoinedField(serializers.Field):
-    """A multi-valued export column: the values (or one attribute of each) joined by "; "."""
+    """A multi-valued export column: the values (or one attribute of each) joined by "; ", a missing
+    one as "" (so that aligned columns stay aligned)."""
 
     def __init__(self, attr: str | None = None, **kwargs):
         self.attr = attr
@@ -99,7 +100,8 @@ class JoinedField(serializers.Field):
 
     def to_representation(self, value):
         items = value.all() if isinstance(value, BaseManager) else value
-        return "; ".join(str(dig(item, self.attr)) for item in items)
+        values = (dig(item, self.attr) for item in items)
+        return "; ".join("" if value is None else str(value) for value in values)
 
 
 class FlatField(serializers.ReadOnlyField):

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from api.serializers.fields import CoordinateField, LinkField, URLOrBlankField
-from deployments.models import Deployment, Place, PublicBody, Technology
+from deployments.models import Contract, Deployment, Place, PublicBody, Technology
 from registry.models import Country, LegalFramework, Source
 from vendors.models import Vendor
 
@@ -29,6 +29,14 @@ class DeploymentRefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Deployment
+        fields = ["slug", "name", "url"]
+
+
+class ContractRefSerializer(serializers.ModelSerializer):
+    url = LinkField("api:contract-detail")
+
+    class Meta:
+        model = Contract
         fields = ["slug", "name", "url"]
 
 
@@ -59,9 +67,11 @@ class PlaceRefSerializer(serializers.ModelSerializer):
 
 
 class PublicBodyRefSerializer(serializers.ModelSerializer):
+    url = LinkField("api:public-body-detail")
+
     class Meta:
         model = PublicBody
-        fields = ["slug", "name", "kind"]
+        fields = ["slug", "name", "kind", "url"]
 
 
 class SourceRefSerializer(serializers.ModelSerializer):
@@ -75,10 +85,12 @@ class SourceRefSerializer(serializers.ModelSerializer):
 
 
 class CitationSerializer(serializers.Serializer):
-    """Who says so: a published source, the field it supports ("" for the whole record), where and how sure."""
+    """Who says so: a published source, the field it supports ("" for the whole record) and the item of
+    that field (a list's one technology, purpose or concern; "" for the whole field), where and how sure."""
 
     source = SourceRefSerializer(read_only=True)
     field = serializers.CharField(read_only=True)
+    item = serializers.CharField(read_only=True)
     confidence = serializers.CharField(read_only=True)
     locator = serializers.CharField(read_only=True)
     quote = serializers.CharField(read_only=True)

@@ -4,7 +4,6 @@ from datetime import UTC, datetime, time
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.exceptions import ValidationError
 
@@ -16,7 +15,7 @@ from api.views.base import PublicListViewSet
 FEED_PARAMETERS = [
     OpenApiParameter(
         "since",
-        OpenApiTypes.STR,
+        {"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date"}]},
         allow_blank=True,
         description="Only changes made after this moment (exclusive): an ISO 8601 date-time "
         "(2025-03-01T12:00:00Z; without an offset, UTC) or a date (2025-03-01, from its start, UTC). "
@@ -55,7 +54,10 @@ def parse_since(raw: str) -> datetime:
         moment = datetime.combine(day, time.min)
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=UTC)
-    return moment
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+05:00, before the first representable instant
+        return datetime.min.replace(tzinfo=UTC) if moment.year == 1 else datetime.max.replace(tzinfo=UTC)
 
 
 class _ResolvedChanges:
@@ -104,10 +106,7 @@ class ChangeViewSet(PublicListViewSet):
         queryset = self.get_queryset()
         renderer = request.accepted_renderer
         if isinstance(renderer, ExportRenderer):
-            serializer = self.export_serializer_class(context=self.get_serializer_context())
-            return renderer.streaming_response(
-                _ResolvedChanges(queryset, request), serializer, f"changes-{timezone.now():%Y%m%d}"
-            )
+            return self.export_response(_ResolvedChanges(queryset, request), "changes")
         page = self.paginate_queryset(queryset)
         serializer = self.get_serializer(resolve_changes(page, request), many=True)
         return self.get_paginated_response(serializer.data)

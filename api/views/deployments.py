@@ -2,21 +2,30 @@ from django.conf import settings
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from api import ocds
 from api.json_rows import camera_counts, deployment_details, deployment_summaries
-from api.renderers import GeoJSONRenderer, JSONRenderer, RenderedObject
+from api.renderers import GeoJSONRenderer, JSONRenderer, OCDSRenderer, RenderedObject
 from api.serializers.deployments import (
     CameraCountSerializer,
     ContractSerializer,
     DeploymentSerializer,
     DeploymentSummarySerializer,
+    EventSerializer,
+    MeasurementSerializer,
+    OrganisationSerializer,
     PlaceSerializer,
+    PublicBodySerializer,
     TechnologySerializer,
 )
 from api.serializers.exports import (
     CameraCountExportSerializer,
     ContractExportSerializer,
     DeploymentExportSerializer,
+    EventExportSerializer,
+    MeasurementExportSerializer,
+    OrganisationExportSerializer,
     PlaceExportSerializer,
+    PublicBodyExportSerializer,
     TechnologyExportSerializer,
 )
 from api.views.base import PublicReadOnlyViewSet
@@ -24,19 +33,29 @@ from deployments.filtersets import (
     CameraCountFilterSet,
     ContractFilterSet,
     DeploymentFilterSet,
+    EventFilterSet,
+    MeasurementFilterSet,
+    OrganisationFilterSet,
     PlaceFilterSet,
+    PublicBodyFilterSet,
     TechnologyFilterSet,
 )
+from deployments.models import Organisation, Place, PublicBody, Technology
 from deployments.selectors import (
-    places,
+    organisation_details,
+    public_body_details,
     public_camera_counts,
     public_contracts,
     public_deployment_details,
     public_deployments,
+    public_events,
+    public_measurements,
+    public_places,
     published_camera_counts,
     published_deployments,
     technologies,
 )
+from registry.models import Country
 
 
 class SQLJSONMixin:
@@ -80,7 +99,20 @@ class DeploymentViewSet(SQLJSONMixin, PublicReadOnlyViewSet):
     renderer_classes = (*PublicReadOnlyViewSet.renderer_classes, GeoJSONRenderer)
     filterset_class = DeploymentFilterSet
     lookup_field = "slug"
-    search_fields = ("name", "summary", "data_managed_by", "country__name")
+    kind = "deployment"
+    # Stored in search_vector (deployments/derived.py), with the related names; listed for the schema.
+    search_fields = (
+        "name",
+        "summary",
+        "data_managed_by",
+        "country__name",
+        "operator__name",
+        "vendors__name",
+        "vendors__legal_name",
+        "vendors__aliases",
+        "places__name",
+    )
+    trigram_fields = ("search_names",)
     ordering_fields = ("name", "started_on", "ended_on", "status", "updated_at")
 
     published = staticmethod(published_deployments)
@@ -95,15 +127,39 @@ class DeploymentViewSet(SQLJSONMixin, PublicReadOnlyViewSet):
 
 
 class ContractViewSet(PublicReadOnlyViewSet):
-    """Published contracts, MoUs and loans, with their parties and deployments, by slug."""
+    """Published contracts, MoUs and loans, with their parties and deployments, by slug.
+
+    ``?format=ocds``: an OCDS 1.1 release package (api/ocds.py), of every matching contract on the
+    list, of the one contract on its detail.
+    """
 
     queryset = public_contracts()
     serializer_class = ContractSerializer
     export_serializer_class = ContractExportSerializer
+    renderer_classes = (*PublicReadOnlyViewSet.renderer_classes, OCDSRenderer)
     filterset_class = ContractFilterSet
     lookup_field = "slug"
-    search_fields = ("name", "summary", "financing", "buyer__name")
+    kind = "contract"
+    search_fields = (
+        "name",
+        "summary",
+        "financing",
+        "buyer__name",
+        "vendors__name",
+        "vendors__legal_name",
+        "vendors__aliases",
+        "buyer__place__name",
+        "deployments__places__name",
+    )
+    trigram_fields = ("search_names",)
     ordering_fields = ("name", "signed_on", "value_amount", "updated_at")
+
+    def retrieve(self, request, *args, **kwargs):
+        if not isinstance(request.accepted_renderer, OCDSRenderer):
+            return super().retrieve(request, *args, **kwargs)
+        release = ocds.release(self.get_object(), self.get_serializer_context())
+        metadata = ocds.package_metadata(request, self.validators().last_modified)
+        return Response({**metadata, "releases": [release]})
 
 
 class CameraCountViewSet(SQLJSONMixin, PublicReadOnlyViewSet):
@@ -116,28 +172,100 @@ class CameraCountViewSet(SQLJSONMixin, PublicReadOnlyViewSet):
     export_serializer_class = CameraCountExportSerializer
     filterset_class = CameraCountFilterSet
     lookup_field = "public_id"
+    kind = "camera-count"
+    # No trigram fallback: counts have no names of their own, and comparing their deployments' names
+    # for every search that finds no count cost 100-300 ms at a million counts (docs/performance.md).
     search_fields = ("deployment__name", "phase", "notes")
-    ordering_fields = ("as_of", "cameras", "updated_at")
+    ordering_fields = ("as_of", "timeline_date", "cameras", "updated_at")
+
+
+class MeasurementViewSet(PublicReadOnlyViewSet):
+    """Published figures about deployments other than their cameras (camera locations, cameras
+    replaced or added, control centres, staff, traffic stations, sensors), by public_id; by
+    deployment, then date (as_of, else the source's), then what."""
+
+    queryset = public_measurements()
+    serializer_class = MeasurementSerializer
+    export_serializer_class = MeasurementExportSerializer
+    filterset_class = MeasurementFilterSet
+    lookup_field = "public_id"
+    kind = "measurement"
+    ordering_fields = ("timeline_date", "quantity", "updated_at")
+
+
+class EventViewSet(PublicReadOnlyViewSet):
+    """Published events of published deployments (an agreement signed, a pilot, a draft law
+    withdrawn, a DPA decision...), each dated as precisely as its source and cited to it, by
+    public_id; in date order (a year-only date before the months and days of that year)."""
+
+    queryset = public_events().order_by("occurred_on", "deployment__name", "kind", "pk")
+    serializer_class = EventSerializer
+    export_serializer_class = EventExportSerializer
+    filterset_class = EventFilterSet
+    lookup_field = "public_id"
+    kind = "event"
+    search_fields = ("description", "quote", "deployment__name")
+    ordering_fields = ("occurred_on", "kind", "confidence", "updated_at")
 
 
 class TechnologyViewSet(PublicReadOnlyViewSet):
+    """Published technologies, by slug."""
+
     queryset = technologies()
     serializer_class = TechnologySerializer
     export_serializer_class = TechnologyExportSerializer
     filterset_class = TechnologyFilterSet
     lookup_field = "slug"
+    kind = "technology"
+    public_models = (Technology,)
     search_fields = ("name", "description")
+    trigram_fields = ("name",)
+    ordering_fields = ("name",)
+
+
+class PublicBodyViewSet(PublicReadOnlyViewSet):
+    """Public bodies, every kind (ministries, municipalities, regional governments, police, agencies,
+    public research centres): the buyers of contracts and the operators of deployments, by slug."""
+
+    queryset = public_body_details()
+    serializer_class = PublicBodySerializer
+    export_serializer_class = PublicBodyExportSerializer
+    filterset_class = PublicBodyFilterSet
+    lookup_field = "slug"
+    kind = "public-body"
+    public_models = (PublicBody, Place, Country)
+    search_fields = ("name",)
+    trigram_fields = ("name",)
+    ordering_fields = ("name",)
+
+
+class OrganisationViewSet(PublicReadOnlyViewSet):
+    """Organisations party to contracts that are neither vendors nor public bodies (foreign states,
+    lenders, research centres, international organisations), by slug."""
+
+    queryset = organisation_details()
+    serializer_class = OrganisationSerializer
+    export_serializer_class = OrganisationExportSerializer
+    filterset_class = OrganisationFilterSet
+    lookup_field = "slug"
+    kind = "organisation"
+    public_models = (Organisation, Country)
+    search_fields = ("name", "notes")
+    trigram_fields = ("name",)
     ordering_fields = ("name",)
 
 
 class PlaceViewSet(PublicReadOnlyViewSet):
-    """Places; ``?format=geojson``: one Point Feature per place."""
+    """Published places, by slug; ``?format=geojson``: one Point Feature per place."""
 
-    queryset = places()
+    queryset = public_places()
     serializer_class = PlaceSerializer
     export_serializer_class = PlaceExportSerializer
     renderer_classes = (*PublicReadOnlyViewSet.renderer_classes, GeoJSONRenderer)
     filterset_class = PlaceFilterSet
     lookup_field = "slug"
+    kind = "place"
+    public_models = (Place, Country)
     search_fields = ("name",)
+    trigram_fields = ("name",)
     ordering_fields = ("name",)

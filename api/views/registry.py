@@ -6,6 +6,7 @@ from api.serializers.exports import (
 from api.serializers.registry import CountrySerializer, LegalFrameworkSerializer, SourceSerializer
 from api.views.base import PublicReadOnlyViewSet
 from registry.filtersets import CountryFilterSet, LegalFrameworkFilterSet, SourceFilterSet
+from registry.models import Country, LegalFramework, LegalFrameworkCitation, Source
 from registry.selectors import countries, public_legal_frameworks, published_sources
 
 
@@ -18,7 +19,9 @@ class CountryViewSet(PublicReadOnlyViewSet):
     filterset_class = CountryFilterSet
     lookup_field = "code"
     lookup_value_regex = "[A-Z]{2}"
+    public_models = (Country, Country.unions.through)
     search_fields = ("name", "code", "subregion")
+    trigram_fields = ("name",)
     ordering_fields = ("name", "code")
 
 
@@ -30,7 +33,16 @@ class LegalFrameworkViewSet(PublicReadOnlyViewSet):
     export_serializer_class = LegalFrameworkExportSerializer
     filterset_class = LegalFrameworkFilterSet
     lookup_field = "slug"
+    kind = "legal-framework"
+    public_models = (
+        LegalFramework,
+        LegalFramework.jurisdictions.through,
+        LegalFrameworkCitation,
+        Source,
+        Country,
+    )
     search_fields = ("name", "short_name", "reference", "oversight_authority", "summary")
+    trigram_fields = ("name", "short_name")
     ordering_fields = ("name", "adopted_on", "in_force_on", "updated_at")
 
 
@@ -42,5 +54,8 @@ class SourceViewSet(PublicReadOnlyViewSet):
     export_serializer_class = SourceExportSerializer
     filterset_class = SourceFilterSet
     lookup_field = "slug"
+    kind = "source"
+    public_models = (Source,)
     search_fields = ("title", "author", "publisher")
+    trigram_fields = ("title", "author", "publisher")
     ordering_fields = ("title", "published_on", "updated_at")

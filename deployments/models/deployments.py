@@ -1,19 +1,24 @@
+import pgtrigger
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from deployments import derived
 from deployments.choices import DataLocation, DeploymentStatus, GovernanceConcern, Purpose, VendorRole
 from registry.choices import ReviewStatus
+from registry.constraints import FieldCheckConstraint
+from registry.curation.citations import Citation
+from registry.curation.history import track_history, track_links
+from registry.curation.models import CuratedManager, CuratedModel, protect_published_slug
 from registry.fields import FuzzyDateField
 from registry.fuzzydates import fuzzy_dates_in_order
-from registry.history import track_history, track_links
-from registry.models import Citation, CuratedManager, CuratedModel, protect_published_slug
+from registry.publication import track_publication
 
 PUBLISHED = models.Q(review_status=ReviewStatus.PUBLISHED)
 
 
+@track_publication
 @track_history
 class Deployment(CuratedModel):
     """A surveillance system in operation or planned somewhere, e.g. Belgrade's "Safe Society"."""
@@ -50,10 +55,20 @@ class Deployment(CuratedModel):
     vendors = models.ManyToManyField(
         "vendors.Vendor", through="deployments.DeploymentVendor", related_name="deployments"
     )
-    # What ?search= matches, country name included; computed by the database (deployments/derived.py).
+    # What ?search= matches, related records' names included, and those names for the trigram
+    # fallback; computed by the database (deployments/derived.py).
     search_vector = SearchVectorField(null=True, editable=False)
+    search_names = models.TextField(default="", editable=False)
 
     objects = CuratedManager()
+    review_parts = (
+        "citations",
+        "vendor_roles",
+        "camera_counts",
+        "measurements",
+        "stated_costs",
+        "timeline_events",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -62,6 +77,7 @@ class Deployment(CuratedModel):
             GinIndex(fields=["purposes"], name="deployment_purposes_gin"),
             # The public list (published): search, default order, and filters with their COUNTs.
             GinIndex(fields=["search_vector"], name="deployment_search"),
+            GinIndex(OpClass("search_names", name="gin_trgm_ops"), name="deployment_search_names"),
             models.Index(fields=["review_status", "name", "id"], name="deployment_published_name"),
             # Whatever the status: camera counts of a country are listed by deployment name too.
             models.Index(fields=["country", "name", "id"], name="deployment_country_name"),
@@ -76,8 +92,9 @@ class Deployment(CuratedModel):
             models.Index(fields=["updated_at"], name="deployment_updated_at"),
         ]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=fuzzy_dates_in_order("started_on", "ended_on"),
+                field="ended_on",
                 name="deployment_ended_after_started",
                 violation_error_message="A deployment cannot end before it starts.",
             ),
@@ -87,6 +104,8 @@ class Deployment(CuratedModel):
             derived.DEPLOYMENT_SEARCH,
             derived.DEPLOYMENT_RENAMED,
             derived.DEPLOYMENT_REVIEWED,
+            derived.DEPLOYMENT_REVIEWED_MEASUREMENTS,
+            derived.DEPLOYMENT_PUBLICATION,
         ]
 
     def __str__(self):
@@ -101,6 +120,7 @@ class DeploymentVendorManager(models.Manager):
         return self.get(deployment__slug=deployment_slug, vendor__slug=vendor_slug, role=role)
 
 
+@track_publication
 @track_history
 class DeploymentVendor(models.Model):
     deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="vendor_roles")
@@ -113,6 +133,7 @@ class DeploymentVendor(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name = "vendor role"
+        triggers = derived.DEPLOYMENT_VENDOR_LINKED
         constraints = [
             models.UniqueConstraint(
                 fields=["deployment", "vendor", "role"],
@@ -128,6 +149,7 @@ class DeploymentVendor(models.Model):
         return (self.deployment.slug, self.vendor.slug, self.role)
 
 
+@track_publication
 @track_history
 class DeploymentCitation(Citation):
     record = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="citations")
@@ -137,3 +159,7 @@ class DeploymentCitation(Citation):
 
 
 track_links(Deployment.places, Deployment.technologies, Deployment.legal_frameworks)
+for _link in (Deployment.places, Deployment.technologies, Deployment.legal_frameworks):
+    track_publication(_link.through)
+# The auto-created link table has no migrations: pgtrigger installs these after every migrate.
+pgtrigger.register(*derived.DEPLOYMENT_PLACE_LINKED)(Deployment.places.through)

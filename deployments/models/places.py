@@ -1,30 +1,38 @@
-"""Reference records that deployments point at: technologies, places and public bodies.
+"""Records that deployments point at: technologies, places and public bodies.
 
-They describe public facts (a city, a ministry), so they carry no review status of their own.
+They are curated like every other record: one a curator adds is a draft, public only once a
+reviewer publishes it (registry/curation/workflow.py); every public surface reads them through
+the published-only selectors of deployments/selectors.py.
 """
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.db import models
 
 from deployments import derived
 from deployments.choices import PlaceKind, PublicBodyKind
-from registry.history import track_history
-from registry.models import SlugManager
+from registry.constraints import FieldCheckConstraint
+from registry.curation.history import track_history
+from registry.curation.models import CuratedManager, CuratedModel, protect_published_slug
+from registry.publication import track_publication
+from registry.search import SearchDocument
 
 
+@track_publication
 @track_history
-class Technology(models.Model):
+class Technology(CuratedModel):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     biometric = models.BooleanField(default=False, help_text="Identifies or analyses people by their body.")
 
-    objects = SlugManager()
+    objects = CuratedManager()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "technologies"
+        # Last-Modified of the API is MAX(updated_at) of every curated table (api/conditional.py).
+        indexes = [models.Index(fields=["updated_at"], name="technology_updated_at")]
+        triggers = [protect_published_slug()]
 
     def __str__(self):
         return self.name
@@ -33,8 +41,9 @@ class Technology(models.Model):
         return (self.slug,)
 
 
+@track_publication
 @track_history
-class Place(models.Model):
+class Place(CuratedModel):
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=12, choices=PlaceKind.choices)
@@ -45,20 +54,27 @@ class Place(models.Model):
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
 
-    objects = SlugManager()
+    objects = CuratedManager()
 
     class Meta:
         ordering = ["country__name", "name"]
-        indexes = [GinIndex(SearchVector("name", config="simple"), name="place_search_gin")]
+        # ?search= on places (api/filters.py); deployments and contracts are searched by place name.
+        indexes = [
+            GinIndex(SearchDocument("name"), name="place_search"),
+            models.Index(fields=["updated_at"], name="place_updated_at"),
+        ]
+        triggers = [protect_published_slug(), *derived.PLACE_RENAMED]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                field="latitude",
                 name="place_latitude_in_range",
                 violation_error_message="Latitude must be between -90 and 90.",
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=models.Q(longitude__isnull=True)
                 | models.Q(longitude__gte=-180, longitude__lte=180),
+                field="longitude",
                 name="place_longitude_in_range",
                 violation_error_message="Longitude must be between -180 and 180.",
             ),
@@ -77,8 +93,9 @@ class Place(models.Model):
         return (self.slug,)
 
 
+@track_publication
 @track_history
-class PublicBody(models.Model):
+class PublicBody(CuratedModel):
     """A buyer or operator: a ministry, municipality, regional government, police force or agency."""
 
     slug = models.SlugField(max_length=120, unique=True)
@@ -93,13 +110,15 @@ class PublicBody(models.Model):
     )
     website = models.URLField(max_length=300, blank=True)
 
-    objects = SlugManager()
+    objects = CuratedManager()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "public bodies"
-        # Contracts are searched by their buyer's name (api/filters.py).
-        triggers = [derived.BUYER_RENAMED]
+        indexes = [models.Index(fields=["updated_at"], name="publicbody_updated_at")]
+        # Contracts are searched by their buyer's name and place, deployments by their operator's name,
+        # while the body is published.
+        triggers = [protect_published_slug(), derived.PUBLIC_BODY_CHANGED, derived.OPERATOR_RENAMED]
 
     def __str__(self):
         return self.name

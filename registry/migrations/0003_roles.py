@@ -1,6 +1,6 @@
 """The Curators and Reviewers groups, so a fresh install has them.
 
-Their permissions are set after every migrate by registry.roles.ensure_roles (post_migrate), once
+Their permissions are set after every migrate by registry.curation.roles.ensure_roles (post_migrate), once
 every app's permissions exist.
 """
 

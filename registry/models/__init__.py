@@ -1,24 +1,29 @@
-from registry.models.base import (
-    CuratedManager,
-    CuratedModel,
-    CuratedQuerySet,
-    SlugManager,
-    protect_published_slug,
-)
-from registry.models.citations import Citation
-from registry.models.countries import Country
+"""The reference records of the registry: countries (and their memberships), sources and laws."""
+
+from registry.models.countries import Country, CountryMembership, CountryMembershipCitation
 from registry.models.legal import LegalFramework, LegalFrameworkCitation
+from registry.models.publication import PublicChange
 from registry.models.sources import Source
+from registry.publication import track_publication
+
+for _model in (
+    Country,
+    Country.unions.through,
+    Source,
+    LegalFramework,
+    LegalFramework.jurisdictions.through,
+    LegalFrameworkCitation,
+    CountryMembership,
+    CountryMembershipCitation,
+):
+    track_publication(_model)
 
 __all__ = [
-    "Citation",
-    "CuratedManager",
     "Country",
-    "CuratedModel",
-    "CuratedQuerySet",
+    "CountryMembership",
+    "CountryMembershipCitation",
     "LegalFramework",
     "LegalFrameworkCitation",
-    "SlugManager",
+    "PublicChange",
     "Source",
-    "protect_published_slug",
 ]

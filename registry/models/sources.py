@@ -3,9 +3,10 @@ from django.contrib.postgres.search import SearchVector
 from django.db import models
 
 from registry.choices import SourceKind
-from registry.fields import FuzzyDateField
-from registry.history import track_history
-from registry.models.base import CuratedManager, CuratedModel, protect_published_slug
+from registry.constraints import FieldCheckConstraint
+from registry.curation.history import track_history
+from registry.curation.models import CuratedManager, CuratedModel, protect_published_slug
+from registry.fields import FuzzyDateField, IsoDateField, LanguageField
 
 
 @track_history
@@ -21,8 +22,8 @@ class Source(CuratedModel):
     archived_url = models.URLField(max_length=500, blank=True)
     doi = models.CharField("DOI", max_length=100, blank=True)
     published_on = FuzzyDateField()
-    accessed_on = models.DateField(null=True, blank=True)
-    language = models.CharField(max_length=3, blank=True, help_text="ISO 639-1 code, e.g. en, sr, it, es.")
+    accessed_on = IsoDateField(null=True, blank=True, help_text="YYYY-MM-DD.")
+    language = LanguageField()
     notes = models.TextField(blank=True)
 
     objects = CuratedManager()
@@ -41,9 +42,11 @@ class Source(CuratedModel):
                 condition=~models.Q(url=""),
                 name="source_url_unique",
                 violation_error_message="Another source already has this URL.",
+                violation_error_code="unique",  # so Django reports it against the url field
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=models.Q(language="") | models.Q(language__regex=r"^[a-z]{2,3}$"),
+                field="language",
                 name="source_language_is_iso_639",
                 violation_error_message="The language is an ISO 639 code in lower case, e.g. en or sr.",
             ),

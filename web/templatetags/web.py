@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import dates, formats
 from django.utils.translation import get_language
 
+from deployments import choices
 from registry.fuzzydates import DAY, MONTH, YEAR, format_fuzzy_date, fuzzy_date_precision
 from web.labels import label as translated_label
 
@@ -62,6 +63,12 @@ def number(value) -> str:
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
     return formats.number_format(value, force_grouping=True)
+
+
+@register.filter
+def qualified(number: str, qualifier: str) -> str:
+    """A formatted number with its qualifier's sign: "≥ 1,200", "~3,000", "≤ 500"."""
+    return choices.qualified(number, qualifier)
 
 
 @register.simple_tag

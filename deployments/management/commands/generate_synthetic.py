@@ -8,10 +8,11 @@ database that holds real published data (unless ``--force``). The same seed give
 (ids, slugs, names, values, links; only created_at/updated_at are the time of the run).
 
 Speed: rows are written with PostgreSQL ``COPY FROM STDIN`` (psycopg 3 ``cursor.copy()``), in one
-transaction. The change-history triggers of django-pghistory (registry/history.py) would write one
+transaction. The change-history triggers of django-pghistory (registry/curation/history.py) would write one
 event row per inserted row; for this synthetic bulk load they are DISABLED (``ALTER TABLE ... DISABLE
 TRIGGER``, what ``pgtrigger.disable`` runs) and enabled again inside the same transaction, so other
-sessions never see them off and synthetic rows have no history events. Constraints, foreign keys
+sessions never see them off and synthetic rows have no history events. So are the links' triggers that
+recompute search columns; each deployment's and contract's are computed once, at the end. Constraints, foreign keys
 and the other triggers stay on: among them those that fill the derived columns (deployments/derived.py:
 search vectors, a camera count's ``is_public``) row by row, so the generator never writes them.
 """
@@ -29,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from deployments.choices import (
+    OCDS_ROLE_OF_VENDOR_ROLE,
     CameraCountKind,
     ContractKind,
     DataLocation,
@@ -39,12 +41,14 @@ from deployments.choices import (
     ProcurementMethod,
     PublicBodyKind,
     Purpose,
+    Qualifier,
     VendorRole,
 )
 from deployments.models import CameraCount, Contract, Deployment, Place, PublicBody, Technology
 from registry.choices import Confidence, LegalFrameworkKind, LegalStatus, Region, ReviewStatus, SourceKind
 from registry.management.progress import ProgressBar
 from registry.models import Country, LegalFramework, Source
+from registry.publication import tables_of
 from vendors.choices import DesignationList, Ownership
 from vendors.models import Vendor
 
@@ -186,6 +190,11 @@ class Generator:
     def curated(self, status: str | None = None) -> tuple:
         return (status or self.status(), 1, self.now, self.now)
 
+    def published(self) -> tuple:
+        """The curated columns of a technology, place or public body: published, since the synthetic
+        records point at them (a draft one would show as none)."""
+        return self.curated(ReviewStatus.PUBLISHED)
+
     def sentence(self, words: int) -> str:
         return " ".join(self.rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
@@ -215,7 +224,7 @@ class Generator:
             if country.alpha_2 in existing:
                 continue
             name = getattr(country, "common_name", None) or country.name
-            rows.append((start + len(rows), country.alpha_2, name[:100], "country", region, "", "", ""))
+            rows.append((start + len(rows), country.alpha_2, name[:100], "country", region, ""))
         self.copy(
             Country,
             [
@@ -225,8 +234,6 @@ class Generator:
                 "kind",
                 "region",
                 "subregion",
-                "belt_and_road_joined",
-                "belt_and_road_left",
             ],
             rows,
         )
@@ -240,11 +247,11 @@ class Generator:
     def technologies(self):
         start = self.next_id("deployments_technology")
         rows = [
-            (start + i, f"{PREFIX}tech-{i}", name, f"{name} (synthetic).", biometric)
+            (*self.published(), start + i, f"{PREFIX}tech-{i}", name, f"{name} (synthetic).", biometric)
             for i, (name, biometric) in enumerate(TECHNOLOGIES)
         ]
-        self.copy(Technology, ["id", "slug", "name", "description", "biometric"], rows)
-        self.technology_ids = [row[0] for row in rows]
+        self.copy(Technology, [*CURATED_COLUMNS, "slug", "name", "description", "biometric"], rows)
+        self.technology_ids = [row[len(CURATED_COLUMNS) - 1] for row in rows]
 
     def places(self) -> int:
         rng = self.rng
@@ -262,6 +269,7 @@ class Generator:
             nation_id = start + len(rows)
             rows.append(
                 (
+                    *self.published(),
                     nation_id,
                     f"{PREFIX}place-{len(rows)}",
                     self.country_names[country_id],
@@ -281,13 +289,22 @@ class Generator:
                 lon = Decimal(f"{rng.uniform(-180, 180):.5f}") if located else None
                 kind = PlaceKind.CITY if k % 3 else PlaceKind.REGION
                 rows.append(
-                    (pk, f"{PREFIX}place-{len(rows)}", name[:200], kind, country_id, nation_id, lat, lon)
+                    (
+                        *self.published(),
+                        pk,
+                        f"{PREFIX}place-{len(rows)}",
+                        name[:200],
+                        kind,
+                        country_id,
+                        nation_id,
+                        lat,
+                        lon,
+                    )
                 )
                 self.places_by_country.setdefault(country_id, []).append(pk)
             self.places_by_country.setdefault(country_id, []).append(nation_id)
-        return self.copy(
-            Place, ["id", "slug", "name", "kind", "country_id", "parent_id", "latitude", "longitude"], rows
-        )
+        columns = ["slug", "name", "kind", "country_id", "parent_id", "latitude", "longitude"]
+        return self.copy(Place, [*CURATED_COLUMNS, *columns], rows)
 
     def public_bodies(self) -> int:
         rng = self.rng
@@ -307,11 +324,22 @@ class Generator:
             label, kind = kinds[rng.randrange(len(kinds))]
             place_id = rng.choice(self.places_by_country[country_id]) if rng.random() < 0.6 else None
             name = f"{label} {self.country_names[country_id]} {i // len(self.country_ids) + 1}"
-            rows.append((start + i, f"{PREFIX}body-{i}", name[:300], kind, country_id, place_id, None, ""))
+            rows.append(
+                (
+                    *self.published(),
+                    start + i,
+                    f"{PREFIX}body-{i}",
+                    name[:300],
+                    kind,
+                    country_id,
+                    place_id,
+                    None,
+                    "",
+                )
+            )
             self.bodies_by_country.setdefault(country_id, []).append(start + i)
-        return self.copy(
-            PublicBody, ["id", "slug", "name", "kind", "country_id", "place_id", "parent_id", "website"], rows
-        )
+        columns = ["slug", "name", "kind", "country_id", "place_id", "parent_id", "website"]
+        return self.copy(PublicBody, [*CURATED_COLUMNS, *columns], rows)
 
     def sources(self) -> int:
         rng = self.rng
@@ -409,9 +437,12 @@ class Generator:
                     rng.choice(kinds),
                     rng.choice(statuses),
                     f"Official Gazette {rng.randint(1, 150)}/{adopted[:4]}",
+                    "",  # proposed_on
                     adopted,
-                    "",
-                    "",
+                    "",  # published_on
+                    "",  # in_force_on
+                    "",  # applies_from
+                    "",  # ended_on
                     "",
                     rng.choice([True, False, None]),
                     "",
@@ -429,8 +460,11 @@ class Generator:
             "kind",
             "legal_status",
             "reference",
+            "proposed_on",
             "adopted_on",
+            "published_on",
             "in_force_on",
+            "applies_from",
             "ended_on",
             "oversight_authority",
             "covers_biometric_surveillance",
@@ -634,7 +668,10 @@ class Generator:
                 ids.append(pk)
                 funded.extend((pk, d) for d in deployment_ids)
                 for vendor_id in sorted(set(rng.sample(self.vendor_ids, rng.randint(1, 2)))):
-                    parties.append((pk, vendor_id, rng.choice(roles)))
+                    role = rng.choice(roles)
+                    parties.append(
+                        (pk, vendor_id, role, [OCDS_ROLE_OF_VENDOR_ROLE[role]], "", "", Confidence.REPORTED)
+                    )
                 yield (
                     *self.curated(),
                     pk,
@@ -669,13 +706,18 @@ class Generator:
         ]
         written = self.copy(Contract, columns, rows())
         self.copy("deployments_contract_deployments", ["contract_id", "deployment_id"], funded)
-        self.copy("deployments_contractparty", ["contract_id", "vendor_id", "role"], parties)
+        self.copy(
+            "deployments_contractparty",
+            ["contract_id", "vendor_id", "role", "roles", "contribution_currency", "locator", "confidence"],
+            parties,
+        )
         self.citations("deployments_contractcitation", ids)
         return written
 
     def camera_counts(self) -> int:
         rng = self.rng
         kinds = [choice for choice, _ in CameraCountKind.choices]
+        qualifiers = [choice for choice, _ in Qualifier.choices]
         confidences = [choice for choice, _ in Confidence.choices]
         start = self.next_id("deployments_cameracount")
         n_deployments = len(self.deployment_ids)
@@ -692,6 +734,7 @@ class Generator:
                     deployment_id,
                     rng.choice(places) if rng.random() < 0.3 else None,
                     fuzzy_date(rng, 2010, 2025),
+                    Qualifier.EXACT if rng.random() < 0.8 else rng.choice(qualifiers),
                     rng.randint(1, 20_000),
                     rng.randint(1, 500) if rng.random() < 0.4 else None,
                     rng.choice(kinds),
@@ -708,6 +751,7 @@ class Generator:
             "deployment_id",
             "place_id",
             "as_of",
+            "qualifier",
             "cameras",
             "locations",
             "kind",
@@ -725,9 +769,42 @@ HISTORY_TRIGGERS_SQL = r"""
     SELECT quote_ident(nspname) || '.' || quote_ident(relname), quote_ident(tgname)
     FROM pg_trigger JOIN pg_class ON pg_class.oid = tgrelid JOIN pg_namespace ON pg_namespace.oid = relnamespace
     WHERE NOT tgisinternal AND tgenabled <> 'D'
-      AND tgname ~ '^pgtrigger_(insert_insert|update_update|delete_delete)_'
+      AND tgname ~ '^pgtrigger_(insert_insert|update_update|delete_delete|recompute_search_(ins|del|upd)|public_change_(ins|del|upd))_'
     ORDER BY 1, 2
 """
+# So are the triggers that note public changes (registry/publication.py), for the same reason: the load
+# notes them once, for every table, when it is done.
+NOTE_CHANGES_SQL = (
+    "INSERT INTO registry_publicchange (table_name, transaction_id) "
+    "SELECT relname, pg_current_xact_id()::text::bigint FROM pg_class "
+    "WHERE relname = ANY(%s) ON CONFLICT (table_name, transaction_id) DO NOTHING"
+)
+# The links' triggers (deployments/derived.py) recompute a deployment's or a contract's search columns
+# once per COPY of links: four COPYs would compute each of them up to three times. Off for the load
+# (with the history triggers), then each is computed once, with every link in place.
+RECOMPUTE_SEARCH_SQL = (
+    # Statistics first: the triggers' lookups by deployment or contract, planned on tables the load has
+    # just filled but that PostgreSQL still takes for empty, would read them whole for every row.
+    "ANALYZE deployments_deployment_places, deployments_deploymentvendor, deployments_contractparty, "
+    "deployments_contract_deployments, deployments_place, deployments_publicbody, vendors_vendor; "
+    "UPDATE deployments_deployment SET search_vector = DEFAULT WHERE slug LIKE 'syn-%'; "
+    "UPDATE deployments_contract SET search_vector = DEFAULT WHERE slug LIKE 'syn-%';"
+)
+
+
+def set_trigram_indexes(present: bool, indexes=None) -> list:
+    """The trigram indexes of the stored names (``*_search_names``), dropped for the load and built
+    again after it: each row adds ~150 trigrams, ≈ 0.6 ms a row as an update, far less in one build."""
+    indexes = indexes or [
+        (model, index)
+        for model in (Deployment, Contract)
+        for index in model._meta.indexes
+        if index.name.endswith("_search_names")
+    ]
+    with connection.schema_editor() as editor:
+        for model, index in indexes:
+            (editor.add_index if present else editor.remove_index)(model, index)
+    return indexes
 
 
 def set_history_triggers(cursor, triggers: list[tuple[str, str]], enabled: bool) -> None:
@@ -805,6 +882,7 @@ class Command(BaseCommand):
             # enabled again before the commit.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             set_history_triggers(cursor, history_triggers, enabled=False)
+            trigram_indexes = set_trigram_indexes(present=False)
             generator = Generator(
                 cursor.cursor,
                 seed=seed,
@@ -813,7 +891,10 @@ class Command(BaseCommand):
                 progress=progress,
             )
             counts = generator.run()
+            cursor.execute(RECOMPUTE_SEARCH_SQL)  # history triggers still off: no edit, no event
+            cursor.execute(NOTE_CHANGES_SQL, [tables_of()])
             set_history_triggers(cursor, history_triggers, enabled=True)
+            set_trigram_indexes(present=True, indexes=trigram_indexes)
             for model in (
                 Country,
                 Technology,

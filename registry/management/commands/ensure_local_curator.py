@@ -1,12 +1,15 @@
-"""Create the local curator account of the embedded default, printing its password once."""
+"""Create the local curator account of the embedded default, printing its password once.
+
+On a DATABASE_URL database it creates nothing and says so (without failing, so `make run` goes on):
+accounts there are made on purpose, with `manage.py createsuperuser`."""
 
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from registry.roles import ensure_curator_group
+from registry.curation.roles import ensure_curator_group
 
 USERNAME = "curator"
 
@@ -19,7 +22,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         if not settings.EMBEDDED_DATABASE and not force:
-            raise CommandError("Refusing to create a local account on a DATABASE_URL database (use --force).")
+            self.stdout.write(
+                "No local curator account on a DATABASE_URL database: create accounts with "
+                "`manage.py createsuperuser` (or run this command with --force)."
+            )
+            return
         group = ensure_curator_group()
         user_model = get_user_model()
         user = user_model.objects.filter(username=USERNAME).first()

@@ -13,8 +13,15 @@ from pathlib import Path
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
+from registry.imports.resources import (
+    FORMATS,
+    all_resources,
+    export_bytes,
+    file_name_for,
+    format_of,
+    resource_for,
+)
 from registry.management.progress import ProgressBar
-from registry.resources import FORMATS, all_resources, export_bytes, file_name_for, format_of, resource_for
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
     manage.py import_records deployments.Deployment deployments.csv [--dry-run] [--user NAME] [--reason TEXT]
     manage.py import_records --all DIR [--dry-run] [--user NAME] [--reason TEXT]
 
-The rules are those of the admin's import (registry/resources.py): natural keys, every row validated,
+The rules are those of the admin's import (registry/imports/resources.py): natural keys, every row validated,
 new and changed records saved as drafts, a stale ``version`` refused, history events carrying the user
 and the reason. If any row of any file is refused, the command prints each refusal (row, column,
 message), writes nothing at all and exits with status 1. ``--all`` imports the files
@@ -17,10 +17,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from registry.import_files import ImportFileError
-from registry.management.progress import ProgressBar
-from registry.resources import (
+from registry.curation.roles import is_curator
+from registry.imports.files import ImportFileError
+from registry.imports.resources import (
     FORMATS,
+    DatabaseConnectionLost,
     all_resources,
     describe_row_error,
     file_name_for,
@@ -28,7 +29,7 @@ from registry.resources import (
     resource_for,
     row_errors,
 )
-from registry.roles import is_curator
+from registry.management.progress import ProgressBar
 
 LABELS = {"new": "new", "update": "changed", "skip": "unchanged", "invalid": "refused", "error": "failed"}
 
@@ -55,13 +56,16 @@ class Command(BaseCommand):
         user = self.importing_user(options["user"])
         jobs = self.jobs(model, file, all_dir, options["format"])
         refused = None
-        with transaction.atomic():
-            for resource_class, path, file_format in jobs:
-                refused = self.import_file(resource_class, path, file_format, user, options, verbosity)
-                if refused:
-                    break
-            if refused or options["dry_run"]:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                for resource_class, path, file_format in jobs:
+                    refused = self.import_file(resource_class, path, file_format, user, options, verbosity)
+                    if refused:
+                        break
+                if refused or options["dry_run"]:
+                    transaction.set_rollback(True)
+        except DatabaseConnectionLost as error:
+            raise CommandError(str(error)) from None
         if refused:
             path, count = refused
             raise CommandError(f"Nothing was imported: {count} refusal(s) in {path}.")
