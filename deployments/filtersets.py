@@ -45,6 +45,7 @@ from deployments.selectors import (
     places,
     places_within,
     public_bodies,
+    published_contract_parties,
     published_contracts,
     published_deployments,
     technologies,
@@ -106,6 +107,25 @@ class PlaceTreeFilter(RelatedChoiceFilter):
                     in_place = Q(pk__in=matching_ids(qs.model, path, in_place))
                 condition |= in_place
         return qs.filter(condition)
+
+
+class PublicPartyFilter(RelatedChoiceFilter):
+    """Contracts to which any of the given vendors or organisations is a party the public sees
+    (``published_contract_parties``): a party row whose source is still a draft does not count, as
+    the contract's ``parties`` list does not show it. ``party`` is the party's relation."""
+
+    def __init__(self, *args, party: str, **kwargs):
+        self.party = party
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None or (isinstance(value, QuerySet) and value.query.is_empty()):
+            return qs
+        chosen = set(value)
+        if not chosen:
+            return qs
+        parties = published_contract_parties().filter(**{f"{self.party}__in": chosen})
+        return qs.filter(pk__in=parties.values("contract_id"))
 
 
 def is_whole_country(place: Place) -> bool:
@@ -199,8 +219,20 @@ class DeploymentFilterSet(PublicFilterSet):
 
 
 class ContractFilterSet(PublicFilterSet):
-    vendor = by_slug("vendors", published_vendors(), "Vendor slug (any role).")
-    organisation = by_slug("parties__organisation", organisations(), "Organisation slug (any party role).")
+    vendor = by_slug(
+        "vendors",
+        published_vendors(),
+        "Vendor slug (any role).",
+        filter_class=PublicPartyFilter,
+        party="vendor",
+    )
+    organisation = by_slug(
+        "parties__organisation",
+        organisations(),
+        "Organisation slug (any party role).",
+        filter_class=PublicPartyFilter,
+        party="organisation",
+    )
     buyer = by_slug("buyer", public_bodies(), "Buyer (public body) slug.")
     buyer_country = by_code("buyer__country")
     place = by_place("deployments__places", "buyer__place", country_path="buyer__country")

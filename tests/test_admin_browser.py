@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from registry.curation.roles import ensure_roles
 from tests.test_web_browser import browser, seeded  # noqa: F401
@@ -52,8 +53,8 @@ def logged_in(browser, live_server, seeded, django_user_model):  # noqa: F811
 
 
 def test_the_admin_index_lists_the_records_and_the_review_queue(logged_in):
-    assert logged_in.get_by_role("link", name="Deployments").first.is_visible()
-    assert logged_in.get_by_role("link", name="Sources").first.is_visible()
+    expect(logged_in.get_by_role("link", name="Deployments").first).to_be_visible()
+    expect(logged_in.get_by_role("link", name="Sources").first).to_be_visible()
     screenshot(logged_in, "index")
     logged_in.goto("/admin/review-queue/")
     assert logged_in.locator("h1").inner_text().strip() != ""
@@ -69,7 +70,9 @@ def test_the_deployment_list_filters_and_its_change_page_shows_rows_reason_and_h
     logged_in.goto("/admin/deployments/deployment/?q=Safe+Society")
     logged_in.locator("#result_list tbody tr th a").first.click()
     logged_in.wait_for_selector("#deployment_form")
-    assert logged_in.get_by_label("Reason for this change").is_visible()
+    # The form's element is there before the rest of the page is parsed: wait for the whole page.
+    logged_in.wait_for_load_state()
+    expect(logged_in.get_by_label("Reason for this change")).to_be_visible()
     # vendor roles, camera counts, measurements, stated costs, events, citations
     assert logged_in.locator(".inline-group").count() == 6
     screenshot(logged_in, "deployment")

@@ -509,3 +509,27 @@ def test_contracts_are_filtered_by_an_organisation_party(api, world, funded, len
     Organisation.objects.create(slug="secret-fund", name="Secret Fund", kind="lender")
     assert api.get(f"{BASE}/contracts/", {"organisation": "secret-fund"}).status_code == 404  # a draft
     assert api.get(f"{BASE}/contracts/", {"organisation": "not a slug"}).status_code == 400
+
+
+def test_a_party_only_a_draft_source_names_does_not_match_a_contract_filter(api, world, lender):
+    """A vendor or organisation that the contract's public ``parties`` do not show (its one party row
+    cites a draft source) does not find the contract through ``vendor=`` or ``organisation=`` either:
+    the filter would otherwise disclose what the draft says."""
+    ContractParty.objects.create(
+        contract=world.contract, vendor=world.ceiec, roles=["supplier"], source=world.src_draft
+    )
+    ContractParty.objects.create(
+        contract=world.contract, organisation=lender, roles=["funder"], source=world.src_draft
+    )
+    shown = api.get(f"{BASE}/contracts/{world.contract.slug}/").json()["parties"]
+    assert {party["name"] for party in shown}.isdisjoint({"CEIEC", "Export-Import Bank of China"})
+    for parameter, slug in (("vendor", "ceiec"), ("organisation", "china-exim")):
+        found = api.get(f"{BASE}/contracts/", {parameter: slug}).json()["results"]
+        assert world.contract.slug not in [row["slug"] for row in found], parameter
+
+    # Once the source is published, the parties are public and the filters find the contract.
+    world.src_draft.review_status = ReviewStatus.PUBLISHED
+    world.src_draft.save()
+    for parameter, slug in (("vendor", "ceiec"), ("organisation", "china-exim")):
+        found = api.get(f"{BASE}/contracts/", {parameter: slug}).json()["results"]
+        assert world.contract.slug in [row["slug"] for row in found], parameter

@@ -5,6 +5,7 @@ keeps the published text until the approval. Screenshots go to test-artifacts/sc
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from deployments.models import Deployment
 from registry.choices import ReviewStatus
@@ -51,14 +52,14 @@ def test_a_curator_proposes_and_a_reviewer_approves(tab):
 
     log_in(tab, "cora")
     tab.goto(f"/admin/deployments/deployment/{deployment.pk}/change/")
-    assert tab.get_by_text("saving this form proposes your change").is_visible()
+    expect(tab.get_by_text("saving this form proposes your change")).to_be_visible()
     summary = tab.locator("#id_summary")
     summary.fill(summary.input_value() + " " + NEW_SENTENCE)
     tab.fill("#id_change_reason", "Council minutes of 2024")
     tab.locator("input[name=_continue]").click()
     tab.wait_for_load_state()
-    assert tab.get_by_text("is proposed and waits for a reviewer").is_visible()
-    assert tab.get_by_text("A proposed change is waiting for review").is_visible()
+    expect(tab.get_by_text("is proposed and waits for a reviewer")).to_be_visible()
+    expect(tab.get_by_text("A proposed change is waiting for review")).to_be_visible()
     screenshot(tab, "admin-proposal-made")
 
     tab.goto(public_url)
@@ -74,7 +75,7 @@ def test_a_curator_proposes_and_a_reviewer_approves(tab):
     tab.fill("#id_decision_reason", "Checked the minutes")
     tab.get_by_role("button", name="Approve and publish").click()
     tab.wait_for_load_state()
-    assert tab.get_by_text("was approved and published").is_visible()
+    expect(tab.get_by_text("was approved and published")).to_be_visible()
 
     tab.goto(public_url)
     assert NEW_SENTENCE in tab.content()

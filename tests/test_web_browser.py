@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.core.management import call_command
 from playwright import sync_api
+from playwright.sync_api import expect
 
 from deployments.selectors import published_camera_counts, published_deployments
 from web import selectors
@@ -100,9 +101,9 @@ def test_home_shows_every_located_deployment_on_the_map_without_tiles(page):
     markers = page.locator(".leaflet-overlay-pane path.map-marker")
     markers.first.wait_for()
     assert markers.count() == len(expected)
-    assert page.locator("#map-status").is_visible()  # tiles blocked: the fallback message shows
+    expect(page.locator("#map-status")).to_be_visible()  # tiles blocked: the fallback message shows
     for deployment in published_deployments():
-        assert page.get_by_role("link", name=deployment.name, exact=True).first.is_visible()
+        expect(page.get_by_role("link", name=deployment.name, exact=True).first).to_be_visible()
     screenshot(page, "home")
 
 
@@ -172,7 +173,7 @@ def test_keyboard_users_can_skip_to_the_content(page):
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
     assert skip.evaluate("node => node === document.activeElement")
-    assert skip.is_visible()
+    expect(skip).to_be_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
@@ -183,11 +184,11 @@ def test_language_switch_to_spanish(page):
     page.get_by_role("button", name="Change language").click()
     page.wait_for_function("document.documentElement.lang === 'es'")
     assert page.url.endswith("/deployments/belgrade-safe-society/")
-    assert page.get_by_role("heading", name="Recuentos de cámaras a lo largo del tiempo").is_visible()
-    assert page.get_by_role("link", name="Despliegues").first.is_visible()
+    expect(page.get_by_role("heading", name="Recuentos de cámaras a lo largo del tiempo")).to_be_visible()
+    expect(page.get_by_role("link", name="Despliegues").first).to_be_visible()
     screenshot(page, "deployment-belgrade-es")
     page.goto("/")
-    assert page.get_by_role("heading", name="Registro de despliegues de vigilancia").is_visible()
+    expect(page.get_by_role("heading", name="Registro de despliegues de vigilancia")).to_be_visible()
 
 
 def test_pages_work_on_a_phone(browser, live_server, seeded):
