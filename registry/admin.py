@@ -29,7 +29,8 @@ admin.site.index_title = "Curation"
 @admin.register(Country)
 class CountryAdmin(RegistryModelAdmin):
     """Every ISO 3166-1 country is loaded by a migration: there is nothing to add, and a country is
-    never deleted (deployments, laws and places point at it)."""
+    never deleted (deployments, laws and places point at it). Only reviewers change one
+    (registry/curation/roles.py): a curator's page is read-only."""
 
     list_display = ("name", "code", "kind", "region", "subregion")
     list_filter = ("kind", "region")

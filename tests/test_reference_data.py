@@ -10,6 +10,7 @@ import csv
 import io
 import json
 
+import pghistory.models
 import pycountry
 import pytest
 from django.contrib.auth import get_user_model
@@ -132,9 +133,12 @@ def test_no_role_may_add_or_delete_a_country(client):
     curators, reviewers = ensure_roles()
     for group in (curators, reviewers):
         codenames = set(group.permissions.values_list("codename", flat=True))
-        assert "change_country" in codenames
+        assert "view_country" in codenames
         assert not {"add_country", "delete_country"} & codenames
         assert {"add_place", "add_publicbody", "add_technology", "add_countrymembership"} <= codenames
+    # Only a reviewer corrects a country (test below).
+    assert not curators.permissions.filter(codename="change_country").exists()
+    assert reviewers.permissions.filter(codename="change_country").exists()
     superuser = get_user_model().objects.create_superuser("root", password="a long test password")
     client.force_login(superuser)
     assert client.get(reverse("admin:registry_country_add")).status_code == 403
@@ -147,6 +151,31 @@ def test_no_role_may_add_or_delete_a_country(client):
     assert not Permission.objects.filter(
         group__name=CURATORS_GROUP, codename__in=["add_country", "delete_country"]
     ).exists()
+
+
+def test_only_a_reviewer_corrects_a_country(client, world):
+    """A country has no review status: what is saved is public at once, so a curator sees its page
+    read-only and a change posted anyway is refused; a reviewer's correction is kept with its reason."""
+    curators, reviewers = ensure_roles()
+    url = reverse("admin:registry_country_change", args=[world.rs.pk])
+    posted = {"name": "Republic of Serbia", "region": "europe", "subregion": "Southern Europe"}
+    curator = get_user_model().objects.create_user("cu", password="a long test password", is_staff=True)
+    curator.groups.add(curators)
+    client.force_login(curator)
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="name"' not in page.content.decode()
+    assert client.post(url, posted).status_code == 403
+    assert Country.objects.get(pk=world.rs.pk).name == world.rs.name
+
+    reviewer = get_user_model().objects.create_user("re", password="a long test password", is_staff=True)
+    reviewer.groups.add(reviewers)
+    client.force_login(reviewer)
+    assert 'name="name"' in client.get(url).content.decode()
+    response = client.post(url, {**posted, "change_reason": "ISO short name"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Country.objects.get(pk=world.rs.pk).name == "Republic of Serbia"
+    last_event = pghistory.models.Events.objects.tracks(world.rs).order_by("pgh_id").last()
+    assert last_event.pgh_context["reason"] == "ISO short name"
 
 
 # --- Curator-created reference records ---------------------------------------------------------------

@@ -4,7 +4,8 @@ Curators add and change records, send them to review and propose changes to publ
 Publishing (and sending back), retracting and approving proposed changes are the permissions
 ``publish_<model>``, ``retract_<model>`` and ``approve_<model>``, which the Reviewers group has and an
 administrator can also give to one person for one kind of record (registry/curation/workflow.py and
-revisions.py check them). Only superusers manage users (neither group has auth permissions). The
+revisions.py check them). Countries, which have no review status, are corrected by reviewers only.
+Only superusers manage users (neither group has auth permissions). The
 groups are created by a migration; their permissions are (re)synced after every ``migrate`` so that
 models added later are covered too.
 """
@@ -31,7 +32,8 @@ DELETABLE_MODELS = (
 )
 
 
-# Reference data loaded by a migration (every ISO 3166-1 country): no role adds or deletes it.
+# Reference data loaded by a migration (every ISO 3166-1 country): no role adds or deletes it, and
+# only a reviewer corrects it: it has no review status, so what is saved is public at once.
 LOADED_ONLY = (("registry", "country"),)
 # The review permissions of every curated model: (action, what the permission's name says).
 REVIEW_ACTIONS = {
@@ -77,7 +79,7 @@ def role_permissions():
         curated = curated.exclude(
             content_type__app_label=app_label,
             content_type__model=model,
-            codename__regex=r"^(add|delete)_",
+            codename__regex=r"^(add|change|delete)_",
         )
     # The history tables (pghistory's event models, e.g. DeploymentEvent), known by their class: a
     # name ending in "event" is no sign of one (deployments.Event is a curated record).
@@ -94,10 +96,20 @@ def role_permissions():
     return editing | deleting | reading_history | proposals
 
 
+def loaded_only_corrections():
+    """The permissions to change the reference data no role adds (a reviewer's)."""
+    corrections = Permission.objects.none()
+    for app_label, model in LOADED_ONLY:
+        corrections |= Permission.objects.filter(
+            content_type__app_label=app_label, content_type__model=model, codename__startswith="change_"
+        )
+    return corrections
+
+
 def ensure_roles() -> tuple[Group, Group]:
     """Create the two groups if needed and give each the model permissions of its role."""
     editing = list(role_permissions())
-    reviewing = ensure_review_permissions()
+    reviewing = ensure_review_permissions() + list(loaded_only_corrections())
     curators, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
     curators.permissions.set(editing)
     reviewers, _ = Group.objects.get_or_create(name=REVIEWERS_GROUP)
