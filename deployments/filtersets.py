@@ -7,7 +7,7 @@ circuits/filtersets.py; a draft record's slug is as unknown as a made-up one (40
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field as documented_as
 from rest_framework.exceptions import ValidationError
 
@@ -89,9 +89,7 @@ class PlaceTreeFilter(RelatedChoiceFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        if value is None or (isinstance(value, QuerySet) and value.query.is_empty()):
-            return qs
-        chosen = set(value)
+        chosen = self.chosen(value)
         if not chosen:
             return qs
         # A whole country is its country filter (an OR of it with the places inside made PostgreSQL
@@ -119,9 +117,7 @@ class PublicPartyFilter(RelatedChoiceFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        if value is None or (isinstance(value, QuerySet) and value.query.is_empty()):
-            return qs
-        chosen = set(value)
+        chosen = self.chosen(value)
         if not chosen:
             return qs
         parties = published_contract_parties().filter(**{f"{self.party}__in": chosen})

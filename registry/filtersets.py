@@ -132,12 +132,17 @@ class RelatedChoiceFilter(django_filters.ModelMultipleChoiceFilter):
             return {self.field_name.removesuffix(suffix): v.pk}
         return super().get_filter_predicate(v)
 
-    def filter(self, qs, value):
+    @staticmethod
+    def chosen(value) -> set:
+        """The records the form looked up, fetched once; none when the parameter is absent."""
         # An absent parameter is the form's empty queryset: told apart without compiling it (``not
         # value`` ran it, ≈ 0.8 ms for each of a list's five relation filters).
         if value is None or (isinstance(value, QuerySet) and value.query.is_empty()):
-            return qs
-        items = set(value)  # the records the form looked up, fetched once
+            return set()
+        return set(value)
+
+    def filter(self, qs, value):
+        items = self.chosen(value)
         if not items or self.is_noop(qs, items):
             return qs
         condition = Q()
