@@ -31,6 +31,7 @@ from registry.imports.resources import (
     read_dataset,
     resource_for,
 )
+from registry.models import Country
 from tests.formula_payloads import FORMULA_PAYLOADS
 from vendors.models import Vendor
 
@@ -344,6 +345,32 @@ def test_import_records_refuses_a_user_who_is_not_a_curator(seed, tmp_path, role
     path.write_bytes(export_bytes(DeploymentResource()))
     with pytest.raises(CommandError, match="not an active curator"):
         call_command("import_records", "deployments.Deployment", str(path), user="visitor", verbosity=0)
+
+
+def test_import_records_changes_only_what_the_users_role_may(seed, tmp_path, capsys, curator, roles):
+    """A curator may not correct a country (only reviewers do, and no one adds one); an unchanged
+    countries file, as ``export_records --all`` writes it, still imports."""
+    path = tmp_path / "countries.csv"
+    call_command("export_records", "registry.Country", "--output", str(path), verbosity=0)
+    unchanged = path.read_bytes()
+    call_command("import_records", "registry.Country", str(path), user="curator", verbosity=0)
+    rows = csv_rows(unchanged)
+    header = rows[0]
+    serbia = next(row for row in rows if row[0] == "RS")
+    serbia_name = serbia[header.index("name")]
+    serbia[header.index("name")] = "Republic of Serbia"
+    path.write_bytes(csv_bytes(rows))
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_records", "registry.Country", str(path), user="curator", verbosity=0)
+    assert "curator may not change countries (1 row(s) would change one)" in capsys.readouterr().err
+    assert snapshot() == before
+    assert Country.objects.get(code="RS").name == serbia_name
+
+    make_user("reviewer", groups=[roles[1]])
+    call_command("import_records", "registry.Country", str(path), user="reviewer", verbosity=0)
+    assert Country.objects.get(code="RS").name == "Republic of Serbia"
 
 
 # --- Permissions ----------------------------------------------------------------------------------

@@ -84,6 +84,21 @@ class Command(BaseCommand):
             raise CommandError(f"{username} is not an active curator or reviewer: only they may import.")
         return user
 
+    @staticmethod
+    def forbidden_rows(model, result, user) -> str:
+        """What the file would add or change that the user's role may not (the admin's rule): a
+        curator adds no country and changes none, which only reviewers correct."""
+        if user is None:
+            return ""
+        opts = model._meta
+        for action, total in (("add", result.totals["new"]), ("change", result.totals["update"])):
+            if total and not user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+                return (
+                    f"{user.get_username()} may not {action} {opts.verbose_name_plural} "
+                    f"({total} row(s) would {action} one)"
+                )
+        return ""
+
     def jobs(self, model, file, all_dir, file_format):
         if all_dir:
             if model or file:
@@ -134,6 +149,10 @@ class Command(BaseCommand):
                 f"{path.name}: {counts or 'no rows'} ({len(dataset)} rows in {bar.seconds:.1f} s, "
                 f"{len(dataset) / bar.seconds if bar.seconds else 0:.0f} rows/s)"
             )
+        forbidden = self.forbidden_rows(resource_class._meta.model, result, user)
+        if forbidden:
+            self.stderr.write(f"{path}: {forbidden}; nothing will be written.")
+            return path, 1
         if not (result.has_errors() or result.has_validation_errors()):
             return None
         problems = list(row_errors(result))
