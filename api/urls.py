@@ -19,6 +19,7 @@ from api.views.deployments import (
     OrganisationViewSet,
     PlaceViewSet,
     PublicBodyViewSet,
+    StatedCostViewSet,
     TechnologyViewSet,
 )
 from api.views.ftm import FtMExportViewSet
@@ -37,6 +38,7 @@ router.register("contracts", ContractViewSet, basename="contract")
 router.register("camera-counts", CameraCountViewSet, basename="camera-count")
 router.register("events", EventViewSet, basename="event")
 router.register("measurements", MeasurementViewSet, basename="measurement")
+router.register("stated-costs", StatedCostViewSet, basename="stated-cost")
 router.register("sources", SourceViewSet, basename="source")
 router.register("technologies", TechnologyViewSet, basename="technology")
 router.register("places", PlaceViewSet, basename="place")

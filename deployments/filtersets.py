@@ -25,6 +25,7 @@ from deployments.choices import (
     ProcurementMethod,
     PublicBodyKind,
     Purpose,
+    Qualifier,
 )
 from deployments.claims import CLAIM_LISTS, CONFIDENCE_CHOICES, with_confidence
 from deployments.models import (
@@ -37,6 +38,7 @@ from deployments.models import (
     Organisation,
     Place,
     PublicBody,
+    StatedCost,
     Technology,
 )
 from deployments.models.citations import RECORD_KINDS
@@ -343,6 +345,18 @@ class MeasurementFilterSet(PublicFilterSet):
     class Meta:
         model = Measurement
         fields = ["deployment", "country", "place", "what", "as_of_after", "as_of_before"]
+
+
+class StatedCostFilterSet(PublicFilterSet):
+    deployment = by_slug("deployment", published_deployments(), "Deployment slug.")
+    country = by_code("deployment__country")
+    currency = by_choice("currency", [(code, code) for code in CURRENCY_CODES], "ISO 4217 code, e.g. COP.")
+    qualifier = by_choice("qualifier", Qualifier.choices)
+    confidence = by_choice("confidence", Confidence.choices)
+
+    class Meta:
+        model = StatedCost
+        fields = ["deployment", "country", "currency", "qualifier", "confidence"]
 
 
 class PlaceFilterSet(PublicFilterSet):

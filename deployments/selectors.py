@@ -268,6 +268,15 @@ def public_measurements() -> QuerySet[Measurement]:
     )
 
 
+def public_stated_costs() -> QuerySet[StatedCost]:
+    """Stated costs of published deployments, from published sources (the ``stated-costs`` list)."""
+    return (
+        published_stated_costs()
+        .filter(deployment__in=published_deployments())
+        .select_related("deployment__country", "source")
+    )
+
+
 def public_citations() -> QuerySet[AnyCitation]:
     """Citations of published records by published sources, with their source: every citation the
     records' own pages show (the citations of the registry's records, the vendors' and these)."""

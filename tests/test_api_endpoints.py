@@ -186,6 +186,7 @@ def test_api_root_lists_every_endpoint_and_the_data_licence(api, world):
         "camera-counts",
         "events",
         "measurements",
+        "stated-costs",
         "changes",
         "public-bodies",
         "organisations",

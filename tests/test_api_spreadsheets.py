@@ -11,7 +11,7 @@ import pandas
 import pytest
 
 from api.urls import router
-from deployments.models import Deployment, Measurement, Organisation
+from deployments.models import Deployment, Measurement, Organisation, StatedCost
 from registry.choices import ReviewStatus
 from registry.imports.csv_safety import escape_formula
 from tests import builders
@@ -26,6 +26,7 @@ IDENTITY = {
     "camera-counts": ("public_id", "public_id"),
     "events": ("public_id", "public_id"),
     "measurements": ("public_id", "public_id"),
+    "stated-costs": ("public_id", "public_id"),
     "citations": ("record.url", "record_url"),
     "changes": ("url", "url"),
 }
@@ -54,7 +55,8 @@ def hostile_fixture(world):
     Deployment.objects.filter(pk=world.ecu.pk).update(
         summary='=HYPERLINK("http://evil.example","click")', data_managed_by="@SUM(A1)\x01 control"
     )
-    # The shared world has no event, measurement nor organisation: one each, so that their lists have a row.
+    # The shared world has no event, measurement, organisation nor stated cost: one each, so that their
+    # lists have a row.
     builders.event(world.safe_society, "2017-02", world.src, description="=CMD|' /C calc'!A0")
     Organisation.objects.create(
         slug="lender", name="+Lender", kind="lender", notes="-1+1", review_status=ReviewStatus.PUBLISHED
@@ -66,6 +68,9 @@ def hostile_fixture(world):
         quantity=16,
         source=world.src,
         review_status=ReviewStatus.PUBLISHED,
+    )
+    StatedCost.objects.create(
+        deployment=world.safe_society, description="@cameras", amount=7753, currency="COP", source=world.src
     )
     return world
 

@@ -423,6 +423,74 @@ def test_deployment_detail_shows_its_stated_costs_in_both_renderings(api, world,
     assert costs[0]["source"]["slug"] == "bird-report-2020" and costs[0]["confidence"] == "confirmed"
 
 
+def test_stated_costs_are_listed_filtered_and_exported_when_public(api, world):
+    """``/stated-costs/``: the stated costs of published deployments from published sources, each at
+    its own URL, filtered, and in CSV; a draft source's figure or a draft deployment's is nowhere."""
+    shown = StatedCost.objects.create(
+        deployment=world.safe_society,
+        description="Facial recognition",
+        qualifier="at-least",
+        amount=Decimal("136000000000"),
+        currency="COP",
+        period_start="2015",
+        source=world.src,
+        locator="p. 2",
+        confidence="confirmed",
+    )
+    in_ecuador = StatedCost.objects.create(
+        deployment=world.ecu,
+        description="ECU 911",
+        amount=Decimal("240000000"),
+        currency="USD",
+        source=world.src_es,
+    )
+    of_a_draft_source = StatedCost.objects.create(
+        deployment=world.safe_society, description="Hidden", amount=1, currency="EUR", source=world.src_draft
+    )
+    of_a_draft_deployment = StatedCost.objects.create(
+        deployment=world.secret, description="Secret", amount=2, currency="EUR", source=world.src
+    )
+
+    listed = api.get(f"{BASE}/stated-costs/").json()["results"]
+    assert [row["public_id"] for row in listed] == [str(in_ecuador.public_id), str(shown.public_id)]
+    row = listed[1]
+    assert row["url"] == f"http://testserver{BASE}/stated-costs/{shown.public_id}/"
+    assert (row["deployment"]["slug"], row["country"]["code"]) == (world.safe_society.slug, "RS")
+    assert (row["qualifier"], row["amount"], row["currency"], row["period_start"]) == (
+        "at-least",
+        136000000000.0,
+        "COP",
+        "2015",
+    )
+    assert (row["source"]["slug"], row["locator"], row["confidence"]) == (
+        "bird-report-2020",
+        "p. 2",
+        "confirmed",
+    )
+    assert api.get(row["url"]).json() == row
+    for hidden in (of_a_draft_source, of_a_draft_deployment):
+        assert api.get(f"{BASE}/stated-costs/{hidden.public_id}/").status_code == 404
+
+    def slugs(**params):
+        return [r["description"] for r in api.get(f"{BASE}/stated-costs/", params).json()["results"]]
+
+    assert slugs(country="ec") == ["ECU 911"]
+    assert slugs(currency="COP", qualifier="at-least") == ["Facial recognition"]
+    assert slugs(deployment=world.safe_society.slug) == ["Facial recognition"]
+    assert slugs(confidence="confirmed") == ["Facial recognition"]
+    assert slugs(search="ECU") == ["ECU 911"]
+    assert api.get(f"{BASE}/stated-costs/", {"currency": "XXX1"}).status_code == 400
+    assert api.get(f"{BASE}/stated-costs/", {"deployment": world.secret.slug}).status_code == 404
+
+    exported = api.get(f"{BASE}/stated-costs/", {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(exported.streaming_content).decode())))
+    assert [(r["deployment_slug"], r["amount"], r["currency"], r["source_slug"]) for r in rows] == [
+        (world.ecu.slug, "240000000.00", "USD", world.src_es.slug),
+        (world.safe_society.slug, "136000000000.00", "COP", "bird-report-2020"),
+    ]
+    assert "Hidden" not in str(rows) and "Secret" not in str(rows)
+
+
 # --- Website ----------------------------------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ TABLES = {
     "contracts",
     "camera-counts",
     "measurements",
+    "stated-costs",
     "events",
     "citations",
 }

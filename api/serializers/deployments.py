@@ -144,6 +144,17 @@ class StatedCostSerializer(serializers.ModelSerializer):
         ]
 
 
+class StatedCostDetailSerializer(StatedCostSerializer):
+    """A stated cost on its own (the ``stated-costs`` list): which deployment, and its own URL."""
+
+    url = LinkField("api:stated-cost-detail", "public_id")
+    deployment = DeploymentRefSerializer(read_only=True)
+    country = CountryRefSerializer(source="deployment.country", read_only=True)
+
+    class Meta(StatedCostSerializer.Meta):
+        fields = ["public_id", "url", "deployment", "country", *StatedCostSerializer.Meta.fields]
+
+
 class ReportedDateSerializer(serializers.ModelSerializer):
     """The dates of a figure (deployments/models/reported.py): ``as_of`` (blank when the source gives
     none), ``reported_on`` (the source's published date) and the one its timeline uses."""

@@ -255,6 +255,24 @@ class EventExportSerializer(ExportSerializer):
     quote = flat("quote")
 
 
+class StatedCostExportSerializer(ExportSerializer):
+    public_id = flat("public_id")
+    url = LinkField("api:stated-cost-detail", "public_id")
+    deployment_slug = flat("deployment.slug")
+    deployment_name = flat("deployment.name")
+    country_code = flat("deployment.country.code")
+    description = flat("description")
+    qualifier = flat("qualifier")
+    amount = flat("amount")
+    currency = flat("currency")
+    period_start = flat("period_start")
+    period_end = flat("period_end")
+    source_slug = flat("source.slug")
+    source_title = flat("source.title")
+    locator = flat("locator")
+    confidence = flat("confidence")
+
+
 class MeasurementExportSerializer(ExportSerializer):
     public_id = flat("public_id")
     url = LinkField("api:measurement-detail", "public_id")

@@ -15,6 +15,7 @@ from api.serializers.deployments import (
     OrganisationSerializer,
     PlaceSerializer,
     PublicBodySerializer,
+    StatedCostDetailSerializer,
     TechnologySerializer,
 )
 from api.serializers.exports import (
@@ -26,6 +27,7 @@ from api.serializers.exports import (
     OrganisationExportSerializer,
     PlaceExportSerializer,
     PublicBodyExportSerializer,
+    StatedCostExportSerializer,
     TechnologyExportSerializer,
 )
 from api.views.base import PublicReadOnlyViewSet
@@ -38,6 +40,7 @@ from deployments.filtersets import (
     OrganisationFilterSet,
     PlaceFilterSet,
     PublicBodyFilterSet,
+    StatedCostFilterSet,
     TechnologyFilterSet,
 )
 from deployments.models import Organisation, Place, PublicBody, Technology
@@ -51,6 +54,7 @@ from deployments.selectors import (
     public_events,
     public_measurements,
     public_places,
+    public_stated_costs,
     published_camera_counts,
     published_deployments,
     technologies,
@@ -191,6 +195,23 @@ class MeasurementViewSet(PublicReadOnlyViewSet):
     lookup_field = "public_id"
     kind = "measurement"
     ordering_fields = ("timeline_date", "quantity", "updated_at")
+
+
+class StatedCostViewSet(PublicReadOnlyViewSet):
+    """What published sources say published deployments cost or spent ("over COP 136bn since 2015"),
+    by public_id; by deployment, then the period's start, then the amount. Amounts are as the source
+    gives them, in its currency, never converted."""
+
+    queryset = public_stated_costs()
+    serializer_class = StatedCostDetailSerializer
+    export_serializer_class = StatedCostExportSerializer
+    filterset_class = StatedCostFilterSet
+    lookup_field = "public_id"
+    # No ``kind``: a stated cost is a part of its deployment, never retracted on its own (no 410).
+    search_fields = ("description", "deployment__name")
+    # An open period start ("") sorts first.
+    ordering = ("deployment__name", "period_start", "-amount")
+    ordering_fields = ("period_start", "amount", "confidence")
 
 
 class EventViewSet(PublicReadOnlyViewSet):

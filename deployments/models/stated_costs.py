@@ -1,6 +1,9 @@
 """What a source says a deployment cost or what was spent on it: "over COP 136bn since 2015",
 "COP 7,753m for 20 cameras". Part of its deployment (reviewed and published with it, like its vendor
-roles); never merged: another source's figure is another row, with its own source."""
+roles); never merged: another source's figure is another row, with its own source. Listed on its own
+by the API (``/api/v1/stated-costs/``), as camera counts and measurements are."""
+
+import uuid
 
 from django.db import models
 
@@ -21,6 +24,8 @@ class StatedCostManager(models.Manager):
 @track_publication
 @track_history
 class StatedCost(models.Model):
+    # Its stable public identifier (the API's /stated-costs/<public_id>/).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     deployment = models.ForeignKey(
         "deployments.Deployment", on_delete=models.CASCADE, related_name="stated_costs"
     )

@@ -20,6 +20,7 @@ from api.views.deployments import (
     OrganisationViewSet,
     PlaceViewSet,
     PublicBodyViewSet,
+    StatedCostViewSet,
     TechnologyViewSet,
 )
 from api.views.registry import CountryViewSet, LegalFrameworkViewSet, SourceViewSet
@@ -124,6 +125,17 @@ TABLES = (
             "deployment_slug": ("deployments", "slug"),
             "contract_slug": ("contracts", "slug"),
             "legal_framework_slug": ("legal-frameworks", "slug"),
+            "source_slug": ("sources", "slug"),
+            "country_code": ("countries", "code"),
+        },
+    ),
+    Table(
+        "stated-costs",
+        StatedCostViewSet,
+        "Costs and spending of deployments, as sources state them",
+        "public_id",
+        {
+            "deployment_slug": ("deployments", "slug"),
             "source_slug": ("sources", "slug"),
             "country_code": ("countries", "code"),
         },
