@@ -3,7 +3,10 @@ replica tests, the benchmark and trying read replicas out (docs/operations.md, "
 
 ``pg_basebackup -R`` copies the running server (every database on it) into a new data directory
 and writes the ``primary_conninfo`` that makes the copy a standby; the copy then runs on a spare
-port of 127.0.0.1 and replays the primary's WAL as it streams in.
+port of 127.0.0.1 and replays the primary's WAL as it streams in. It streams through a physical
+replication slot of its own (``-C -S``), so the primary keeps the WAL the standby has not received
+while it is stopped (a busy primary had recycled it, and the restarted standby could never catch up);
+``destroy()`` drops the slot, and a slot left by a process that died is dropped by the next standby.
 
 It is run by the primary's own binaries and operating-system user, found from the server itself:
 the executable of our backend process (``/proc/<pg_backend_pid()>/exe``) is the server's
@@ -168,8 +171,13 @@ class Standby:
         if (self.data_dir / "postmaster.pid").exists():
             _pg_ctl(self.server, "stop", "-w", "-m", "fast", "-D", str(self.data_dir), log=self.log_file)
 
+    @property
+    def slot(self) -> str:
+        return slot_name(os.getpid(), self.port)
+
     def destroy(self) -> None:
         self.stop()
+        drop_slots(self.primary, [self.slot])
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def wait_until_streaming(self) -> None:
@@ -210,15 +218,50 @@ def primary_lsn(database: dict) -> str:
         return conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0]
 
 
+SLOT_PREFIX = "registry_standby_"
+
+
+def slot_name(pid: int, port: int) -> str:
+    """The replication slot of the standby on ``port`` started by process ``pid``."""
+    return f"{SLOT_PREFIX}{pid}_{port}"
+
+
+def drop_slots(database: dict, names: list[str]) -> None:
+    """Drop these replication slots of the primary (those that exist and no standby is using)."""
+    with psycopg.connect(**libpq_arguments(database), autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+            " WHERE slot_name = ANY(%s) AND NOT active",
+            [names],
+        )
+
+
+def abandoned_slots(database: dict) -> list[str]:
+    """Slots of standbys whose starting process is gone (killed before ``destroy()``): they would
+    keep the primary's WAL for ever."""
+    with psycopg.connect(**libpq_arguments(database), autocommit=True) as conn:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE %s AND NOT active",
+                [SLOT_PREFIX.replace("_", r"\_") + "%"],
+            )
+        ]
+    return [
+        name for name in names if not Path(f"/proc/{name.removeprefix(SLOT_PREFIX).split('_')[0]}").exists()
+    ]
+
+
 def start_standby(database: dict, port: int | None = None) -> Standby:
     """Copy the server of ``database`` (a Django DATABASES entry) and start it as a hot standby."""
     server = inspect_primary(database)
+    drop_slots(database, abandoned_slots(database))
     workdir = Path(tempfile.mkdtemp(prefix="registry-standby-"))
     standby = Standby(server, workdir, port or free_port(), dict(database))
     try:
         if os.geteuid() == 0:
             os.chown(workdir, server.uid, server.gid)
-        _base_backup(server, database, standby.data_dir)
+        _base_backup(server, database, standby.data_dir, standby.slot)
         _configure(standby)
         standby.start()
     except BaseException:
@@ -227,10 +270,11 @@ def start_standby(database: dict, port: int | None = None) -> Standby:
     return standby
 
 
-def _base_backup(server: Server, database: dict, data_dir: Path) -> None:
+def _base_backup(server: Server, database: dict, data_dir: Path, slot: str) -> None:
     arguments = libpq_arguments(database)
+    # -C -S: a new replication slot, which -R names as the standby's primary_slot_name.
     command = [str(server.bin_dir / "pg_basebackup"), "-D", str(data_dir), "-R", "-X", "stream",
-               "--checkpoint=fast", "--no-password"]  # fmt: skip
+               "-C", "-S", slot, "--checkpoint=fast", "--no-password"]  # fmt: skip
     for option, key in (("-h", "host"), ("-p", "port"), ("-U", "user")):
         if key in arguments:
             command += [option, arguments[key]]

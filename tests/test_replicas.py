@@ -5,6 +5,7 @@ Pausing the standby's replay makes "where did this read come from" visible: a ch
 the primary is then on the primary only. The tests commit (transactional), since a standby only
 sees committed WAL; the standby is started once for the module."""
 
+import os
 import time
 
 import pytest
@@ -19,7 +20,15 @@ from deployments.models import Deployment
 from registry.choices import ReviewStatus
 from registry.curation.roles import ensure_curator_group
 from registry.db_router import public_read, replica_databases, replica_health
-from registry.standby import StandbyError, free_port, primary_lsn, start_standby
+from registry.standby import (
+    StandbyError,
+    abandoned_slots,
+    drop_slots,
+    free_port,
+    primary_lsn,
+    slot_name,
+    start_standby,
+)
 from tests.builders import build_world
 from vendors.models import Vendor
 
@@ -173,6 +182,47 @@ def test_a_stopped_replica_falls_back_to_the_primary(client, standby, replica):
         standby.start()
     replica_health.reset()
     assert client.get(DETAIL).status_code == 200
+
+
+def test_a_stopped_standby_catches_up_after_the_primary_recycled_its_wal(standby, replica):
+    """Its replication slot keeps the WAL the standby has not received: without it, the segments
+    written and checkpointed while it was down were removed, and it could never stream again."""
+    with standby.connect("postgres") as conn:
+        assert conn.execute("SELECT status FROM pg_stat_wal_receiver").fetchone() == ("streaming",)
+    standby.stop()
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            for _ in range(3):
+                Deployment.objects.filter(slug="safe-society").update(name=RENAMED)
+                cursor.execute("SELECT pg_switch_wal()")
+            cursor.execute("CHECKPOINT")
+            cursor.execute("SELECT active FROM pg_replication_slots WHERE slot_name = %s", [standby.slot])
+            assert cursor.fetchone() == (False,)  # kept while nobody streams from it
+    finally:
+        standby.start()
+    standby.wait_for_replay(primary_lsn(primary()))
+    with standby.connect() as conn:
+        assert conn.execute(
+            "SELECT name FROM deployments_deployment WHERE slug = 'safe-society'"
+        ).fetchone() == (RENAMED,)
+
+
+def test_a_slot_left_by_a_killed_process_is_dropped_and_a_live_ones_kept(standby):
+    dead = slot_name(999_999_999, 1)  # above any Linux process id
+    alive = slot_name(os.getpid(), 2)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        for name in (dead, alive):
+            cursor.execute("SELECT pg_create_physical_replication_slot(%s)", [name])
+    try:
+        assert abandoned_slots(primary()) == [dead]
+        drop_slots(primary(), abandoned_slots(primary()))
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(
+                "SELECT slot_name FROM pg_replication_slots WHERE slot_name = ANY(%s)", [[dead, alive]]
+            )
+            assert cursor.fetchall() == [(alive,)]
+    finally:
+        drop_slots(primary(), [dead, alive])
 
 
 def test_round_robin_skips_a_replica_that_does_not_answer(client, standby, use_replicas):
