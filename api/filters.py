@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
 from registry.choices import ReviewStatus
+from registry.curation.models import is_curated
 from registry.filtersets import RelatedChoiceFilter
 from registry.search import Fold, JoinedText, Matches, SearchDocument, SimilarWords, WebSearchQuery
 
@@ -30,10 +31,6 @@ def _searchable(model, path: str):
     if isinstance(model._meta.get_field(path), ArrayField):
         return Func(F(path), Value(" "), function="array_to_string", output_field=TextField())
     return F(path)
-
-
-def is_curated(model) -> bool:
-    return any(field.name == "review_status" for field in model._meta.concrete_fields)
 
 
 def search_document(model, fields) -> SearchDocument:

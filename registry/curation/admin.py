@@ -55,7 +55,7 @@ from django.utils.text import capfirst
 
 from registry.choices import ReviewStatus
 from registry.curation import revisions
-from registry.curation.models import Revision, RevisionStatus
+from registry.curation.models import Revision, RevisionStatus, is_curated
 from registry.curation.roles import is_curator, is_reviewer
 from registry.curation.workflow import TRANSITIONS, WorkflowRefused, allowed_transitions, may_take, transition
 
@@ -65,14 +65,6 @@ EXTRA_FORM_FIELDS = (REASON_FIELD, VERSION_FIELD)
 # Bookkeeping columns: never shown as a "change" in a history or a comparison.
 UNINTERESTING_FIELDS = frozenset({"id", "version", "created_at", "updated_at"})
 HISTORY_PAGE_SIZE = 100
-
-
-def is_curated(model) -> bool:
-    try:
-        model._meta.get_field("review_status")
-    except FieldDoesNotExist:
-        return False
-    return True
 
 
 def is_versioned(model) -> bool:

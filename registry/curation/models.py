@@ -77,6 +77,11 @@ class CuratedModel(models.Model):
             )
 
 
+def is_curated(model) -> bool:
+    """Whether ``model``'s records go through review (they have a ``review_status``)."""
+    return any(field.name == "review_status" for field in model._meta.concrete_fields)
+
+
 def protect_published_slug() -> pgtrigger.Protect:
     """A database trigger that refuses to change the slug of a published record, on every path."""
     return pgtrigger.Protect(

@@ -30,9 +30,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from registry.choices import ReviewStatus
-from registry.curation.models import Revision, RevisionStatus
+from registry.curation.models import Revision, RevisionStatus, is_curated
 from registry.curation.roles import is_curator, may_review, review_permission
-from registry.curation.workflow import WorkflowRefused, is_curated_model, publication_blockers
+from registry.curation.workflow import WorkflowRefused, publication_blockers
 
 # Columns that are the registry's bookkeeping or derived by the database, not a curator's facts:
 # never part of a proposal, never compared.
@@ -338,7 +338,7 @@ def _apply(record, proposed: dict) -> None:
 
 def _apply_part(record, name: str, rows: list[dict]) -> None:
     related = getattr(record, name)
-    curated = is_curated_model(related.model)
+    curated = is_curated(related.model)
     stored = {part.pk: part for part in related.select_for_update().order_by("pk")}
     proposed = {row["pk"]: row for row in rows}
     for pk in stored.keys() - proposed.keys():  # removed in the proposal (first: a row re-added

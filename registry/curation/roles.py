@@ -15,6 +15,8 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
+from registry.curation.models import is_curated
+
 CURATED_APPS = ("registry", "vendors", "deployments")
 CURATORS_GROUP = "Curators"
 REVIEWERS_GROUP = "Reviewers"
@@ -53,7 +55,7 @@ def curated_models() -> list:
         model
         for app_label in CURATED_APPS
         for model in apps.get_app_config(app_label).get_models()
-        if any(field.name == "review_status" for field in model._meta.concrete_fields)
+        if is_curated(model)
     ]
 
 

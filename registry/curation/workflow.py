@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from registry.choices import ReviewStatus
+from registry.curation.models import is_curated
 from registry.curation.roles import REVIEW_ACTIONS, is_curator, may_review
 
 
@@ -75,10 +76,6 @@ class WorkflowRefused(ValidationError):
         super().__init__([summary, *(blocker.message for blocker in blockers)], code=code)
         self.summary = summary
         self.blockers = blockers
-
-
-def is_curated_model(model) -> bool:
-    return any(field.name == "review_status" for field in model._meta.concrete_fields)
 
 
 def may_take(user, model, step: Transition) -> bool:
@@ -155,7 +152,7 @@ def curated_parts(record, *, statuses=None) -> list:
     found = []
     for name in type(record).review_parts:
         related = getattr(record, name)
-        if not is_curated_model(related.model):
+        if not is_curated(related.model):
             continue
         rows = related.all() if statuses is None else related.filter(review_status__in=statuses)
         found.extend(rows.select_for_update().order_by("pk"))
@@ -193,7 +190,7 @@ def publication_blockers(record) -> list[Blocker]:
         ]
     for name in model.review_parts:
         related = getattr(record, name)
-        if is_curated_model(related.model) or "record" in {f.name for f in related.model._meta.fields}:
+        if is_curated(related.model) or "record" in {f.name for f in related.model._meta.fields}:
             continue  # curated parts are checked above, citations by _citation_blockers
         for part in related.all():  # vendor roles, parties, designations: what they link to
             blockers += _link_blockers(part, skip=_owner_fields(part, model))
@@ -233,7 +230,7 @@ def _link_blockers(record, *, skip=frozenset()) -> list[Blocker]:
         if not (field.concrete and field.is_relation) or field.name in skip or field.auto_created:
             continue
         target = field.related_model
-        if target is None or not is_curated_model(target):
+        if target is None or not is_curated(target):
             continue
         if field.many_to_many:
             if not field.remote_field.through._meta.auto_created:
@@ -282,7 +279,7 @@ def retraction_blockers(record) -> list[Blocker]:
                             owner,
                         )
                     )
-        elif is_curated_model(model):
+        elif is_curated(model):
             for row in rows.filter(review_status=ReviewStatus.PUBLISHED):
                 blockers.append(
                     Blocker(f"{model._meta.verbose_name.capitalize()} “{row}” gives it as its source.", row)
@@ -291,7 +288,7 @@ def retraction_blockers(record) -> list[Blocker]:
             owner_field = next(
                 f
                 for f in model._meta.concrete_fields
-                if f.is_relation and f.name != "source" and is_curated_model(f.related_model)
+                if f.is_relation and f.name != "source" and is_curated(f.related_model)
             )
             for row in rows.filter(**{f"{owner_field.name}__review_status": ReviewStatus.PUBLISHED}):
                 blockers.append(
