@@ -52,7 +52,8 @@ from deployments.selectors import (
     published_deployments,
     technologies,
 )
-from registry.choices import Confidence, Region
+from registry.choices import Confidence, Region, ReviewStatus
+from registry.curation.models import is_curated
 from registry.fields import CURRENCY_CODES
 from registry.filtersets import (
     SLUG_PATTERN,
@@ -97,12 +98,16 @@ class PlaceTreeFilter(RelatedChoiceFilter):
         # A whole country is its country filter (an OR of it with the places inside made PostgreSQL
         # scan the country's deployments: 10x slower, bench/places_and_claims.py).
         countries = [place.country_id for place in chosen if is_whole_country(place)]
-        condition = Q(**{f"{self.country_path}__in": countries}) if countries else Q()
+        condition = Q()
+        if countries:
+            condition = Q(**{f"{self.country_path}__in": countries}) & published_on_the_way(
+                qs.model, self.country_path
+            )
         parts = [place for place in chosen if not is_whole_country(place)]
         if parts:
             within = places_within(parts)
             for path in self.paths:
-                in_place = Q(**{f"{path}__in": within})
+                in_place = Q(**{f"{path}__in": within}) & published_on_the_way(qs.model, path)
                 if crosses_many(qs.model, path):
                     in_place = Q(pk__in=matching_ids(qs.model, path, in_place))
                 condition |= in_place
@@ -124,6 +129,19 @@ class PublicPartyFilter(RelatedChoiceFilter):
             return qs
         parties = published_contract_parties().filter(**{f"{self.party}__in": chosen})
         return qs.filter(pk__in=parties.values("contract_id"))
+
+
+def published_on_the_way(model, path: str) -> Q:
+    """The records a relation path passes through (a contract's deployments, its buyer) must be
+    published: a place reached through a draft would find a record whose public page never shows
+    the link. In the same ``filter()`` as the place, so it is the same related row."""
+    condition, prefix = Q(), []
+    for part in path.split("__")[:-1]:
+        prefix.append(part)
+        model = model._meta.get_field(part).related_model
+        if is_curated(model):
+            condition &= Q(**{"__".join(prefix) + "__review_status": ReviewStatus.PUBLISHED})
+    return condition
 
 
 def is_whole_country(place: Place) -> bool:

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from deployments.models import ContractParty, Organisation, StatedCost
+from deployments.models import ContractParty, Deployment, Organisation, StatedCost
 from registry.choices import ReviewStatus
 from registry.curation.roles import ensure_curator_group
 from registry.models import PublicChange
@@ -421,6 +421,19 @@ def test_deployment_detail_shows_its_stated_costs_in_both_renderings(api, world,
         for c in costs
     ] == [("Facial recognition", "at-least", 136000000000.0, "COP", "2015")]
     assert costs[0]["source"]["slug"] == "bird-report-2020" and costs[0]["confidence"] == "confirmed"
+
+
+def test_a_place_reached_through_a_draft_deployment_does_not_match_a_contract(api, world):
+    """The contract's public page lists only its published deployments: its place filter goes
+    through those alone."""
+    world.secret.places.add(world.quito)
+
+    def found():
+        return [row["slug"] for row in api.get(f"{BASE}/contracts/", {"place": "quito"}).json()["results"]]
+
+    assert world.contract.slug not in found()
+    Deployment.objects.filter(pk=world.secret.pk).update(review_status=ReviewStatus.PUBLISHED)
+    assert world.contract.slug in found()
 
 
 def test_stated_costs_are_listed_filtered_and_exported_when_public(api, world):
